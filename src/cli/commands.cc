@@ -1,0 +1,39 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/mock_command.h"
+
+namespace readygate::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {"mock", "Run the built-in OpenAI-compatible provider with scripted faults", setup_mock},
+  };
+  return kCommands;
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "readygate: an LLM API gateway that proves its fallback path is production-ready"};
+  app.set_version_flag("--version", std::string("readygate ") + READYGATE_VERSION);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  for (const auto& c : commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.summary);
+    runners.emplace_back(sub, c.setup(*sub));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (auto& [sub, run] : runners)
+    if (sub->parsed()) return run();
+  return 2;
+}
+
+}  // namespace readygate::cli

@@ -1,0 +1,9 @@
+#pragma once
+
+#include "cli/commands.h"
+
+namespace readygate::cli {
+
+Runner setup_mock(CLI::App& sub);
+
+}  // namespace readygate::cli

@@ -1,0 +1,255 @@
+#include "mock/mock_provider.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "contract/shape_check.h"
+#include "contract/sse_parser.h"
+#include "contract/stream_check.h"
+
+namespace readygate::mock {
+namespace {
+
+namespace asio = net::asio;
+namespace http = net::http;
+using contract::Surface;
+
+struct Reply {
+  int status = 0;  // 0: the connection failed before a response
+  std::string body;
+  http::fields headers;
+};
+
+class MockProviderTest : public ::testing::Test {
+ protected:
+  void start(MockOptions opts) {
+    opts.listen = "127.0.0.1:0";
+    if (opts.api_keys.empty()) opts.api_keys = {"sk-test-key"};
+    log_path_ = ::testing::TempDir() + "/mock_log_" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl";
+    std::remove(log_path_.c_str());
+    opts.log_path = log_path_;
+    provider_ = std::make_unique<MockProvider>(io_, opts);
+    auto port = provider_->listen();
+    ASSERT_TRUE(port.has_value()) << port.error();
+    port_ = *port;
+    provider_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    if (provider_) provider_->stop();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  Reply post(std::string_view path, const std::string& body, const std::string& key = "sk-test-key",
+             std::vector<std::pair<std::string, std::string>> extra = {}) {
+    asio::io_context cio;
+    net::beast::tcp_stream s(cio);
+    s.expires_after(std::chrono::seconds(10));
+    Reply r;
+    net::error_code ec;
+    s.connect(net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
+    if (ec) return r;
+    http::request<http::string_body> req{http::verb::post, path, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/json");
+    if (!key.empty()) req.set(http::field::authorization, "Bearer " + key);
+    for (auto& [k, v] : extra) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(s, req, ec);
+    net::beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res, ec);
+    if (ec) return r;
+    r.status = res.result_int();
+    r.body = res.body();
+    r.headers = res.base();
+    return r;
+  }
+
+  std::vector<nlohmann::json> log_lines() {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(log_path_);
+    for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+
+  asio::io_context io_;
+  std::unique_ptr<MockProvider> provider_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+  std::string log_path_;
+};
+
+const std::string kChat =
+    R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"canary prompt text"}]})";
+const std::string kChatStream =
+    R"({"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]})";
+const std::string kResp = R"({"model":"gpt-4o-mini","input":"hello"})";
+const std::string kRespStream = R"({"model":"gpt-4o-mini","input":"hello","stream":true})";
+
+contract::StreamVerdict verdict_of(Surface s, const std::string& body) {
+  contract::SseParser p;
+  contract::StreamChecker c(s);
+  p.feed(body);
+  contract::SseEvent ev;
+  while (p.next(&ev)) c.on_event(ev);
+  return c.finish();
+}
+
+TEST_F(MockProviderTest, AnswersBothSurfacesWithTheDocumentedShape) {
+  start({});
+  auto chat = post("/v1/chat/completions", kChat);
+  ASSERT_EQ(chat.status, 200) << chat.body;
+  EXPECT_EQ(contract::check_response_shape(Surface::kChatCompletions, chat.body).verdict,
+            contract::ShapeVerdict::kDocumentedShapeSeen);
+  EXPECT_TRUE(chat.headers["x-request-id"].starts_with("req_"));
+  auto resp = post("/v1/responses", kResp);
+  ASSERT_EQ(resp.status, 200) << resp.body;
+  EXPECT_EQ(contract::check_response_shape(Surface::kResponses, resp.body).verdict,
+            contract::ShapeVerdict::kDocumentedShapeSeen);
+}
+
+TEST_F(MockProviderTest, StreamsBothSurfacesToTheirTerminal) {
+  start({});
+  auto chat = post("/v1/chat/completions", kChatStream);
+  ASSERT_EQ(chat.status, 200);
+  EXPECT_EQ(chat.headers[http::field::content_type], "text/event-stream; charset=utf-8");
+  EXPECT_EQ(verdict_of(Surface::kChatCompletions, chat.body), contract::StreamVerdict::kCompleted);
+  EXPECT_NE(chat.body.find("\"choices\":[],\"usage\":{"), std::string::npos);
+  auto resp = post("/v1/responses", kRespStream);
+  EXPECT_EQ(verdict_of(Surface::kResponses, resp.body), contract::StreamVerdict::kCompleted);
+}
+
+TEST_F(MockProviderTest, MissingOrWrongKeyIs401WithAnErrorBody) {
+  start({});
+  for (const std::string key : {"", "sk-wrong"}) {
+    auto r = post("/v1/chat/completions", kChat, key);
+    EXPECT_EQ(r.status, 401);
+    auto j = nlohmann::json::parse(r.body);
+    EXPECT_EQ(j["error"]["code"], "invalid_api_key");
+    EXPECT_EQ(r.body.find("sk-wrong"), std::string::npos);
+  }
+}
+
+TEST_F(MockProviderTest, InvalidRequestIs400NamingTheField) {
+  start({});
+  auto r = post("/v1/chat/completions", R"({"model":"gpt-4o-mini"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["param"], "messages");
+}
+
+TEST_F(MockProviderTest, FirstTwoRequestsFailThenSucceedAndTheLogShowsIt) {
+  MockOptions o;
+  o.fault_specs = {"unavailable,first=2"};
+  start(o);
+  EXPECT_EQ(post("/v1/chat/completions", kChat).status, 503);
+  EXPECT_EQ(post("/v1/chat/completions", kChat).status, 503);
+  EXPECT_EQ(post("/v1/chat/completions", kChat).status, 200);
+  auto lines = log_lines();
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["fault"], "unavailable");
+  EXPECT_EQ(lines[1]["status"], 503);
+  EXPECT_TRUE(lines[2]["fault"].is_null());
+  EXPECT_EQ(lines[2]["body_bytes"], kChat.size());
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["headers"]["authorization"], "[redacted]");
+    EXPECT_EQ(l.dump().find("canary"), std::string::npos);
+  }
+}
+
+TEST_F(MockProviderTest, RetryAfterHeadersAreSent) {
+  start({});
+  auto r = post("/v1/chat/completions", kChat, "sk-test-key",
+                {{"x-readygate-fault", "rate_limit,retry_after=3"}});
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.headers["retry-after"], "3");
+  auto d = post("/v1/chat/completions", kChat, "sk-test-key",
+                {{"x-readygate-fault", "rate_limit_date,retry_after_date=5"}});
+  EXPECT_TRUE(d.headers["retry-after"].ends_with(" GMT"));
+  auto ms = post("/v1/chat/completions", kChat, "sk-test-key",
+                 {{"x-readygate-fault", "rate_limit_ms,retry_after_ms=250"}});
+  EXPECT_EQ(ms.headers["retry-after-ms"], "250");
+}
+
+TEST_F(MockProviderTest, CometInvalidRequest500CarriesItsCode) {
+  start({});
+  auto r = post("/v1/chat/completions", kChat, "sk-test-key",
+                {{"x-readygate-fault", "invalid_request_500"}});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "invalid_request");
+}
+
+TEST_F(MockProviderTest, ResetBeforeHeadersGivesNoResponse) {
+  start({});
+  auto r = post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "reset"}});
+  EXPECT_EQ(r.status, 0);
+}
+
+TEST_F(MockProviderTest, TruncatedStreamHasNoTerminal) {
+  start({});
+  auto r = post("/v1/responses", kRespStream, "sk-test-key",
+                {{"x-readygate-fault", "truncate,after_events=3"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(verdict_of(Surface::kResponses, r.body), contract::StreamVerdict::kTruncated);
+}
+
+TEST_F(MockProviderTest, MidStreamErrorIsAnErrorEvent) {
+  start({});
+  auto r = post("/v1/chat/completions", kChatStream, "sk-test-key",
+                {{"x-readygate-fault", "stream_error,after_events=2"}});
+  EXPECT_EQ(verdict_of(Surface::kChatCompletions, r.body), contract::StreamVerdict::kErrorEvent);
+}
+
+TEST_F(MockProviderTest, HtmlAndRedirectPagesAreNotJson) {
+  start({});
+  auto page = post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "html"}});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(page.headers[http::field::content_type].starts_with("text/html"));
+  auto moved =
+      post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "redirect_html"}});
+  EXPECT_EQ(moved.status, 301);
+  EXPECT_FALSE(moved.headers[http::field::location].empty());
+}
+
+TEST_F(MockProviderTest, DriftIsCaughtByTheShapeCheck) {
+  start({});
+  auto r = post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "drift_renamed"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(contract::check_response_shape(Surface::kChatCompletions, r.body).verdict,
+            contract::ShapeVerdict::kMismatch);
+  auto m = post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "malformed"}});
+  EXPECT_EQ(m.status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(m.body, nullptr, false).is_discarded());
+}
+
+TEST_F(MockProviderTest, ModelsListsTheConfiguredModels) {
+  MockOptions o;
+  o.models = {"m-one", "m-two"};
+  start(o);
+  asio::io_context cio;
+  net::beast::tcp_stream s(cio);
+  s.connect(net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  http::request<http::string_body> req{http::verb::get, "/v1/models", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(s, req);
+  net::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  auto j = nlohmann::json::parse(res.body());
+  ASSERT_EQ(j["data"].size(), 2u);
+  EXPECT_EQ(j["data"][1]["id"], "m-two");
+}
+
+TEST_F(MockProviderTest, UnknownPathIs404) {
+  start({});
+  EXPECT_EQ(post("/v1/embeddings", "{}").status, 404);
+}
+
+}  // namespace
+}  // namespace readygate::mock

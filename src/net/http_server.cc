@@ -1,0 +1,253 @@
+#include "net/http_server.h"
+
+#include <boost/asio/strand.hpp>
+
+#include <optional>
+
+#include "contract/api_error.h"
+
+namespace readygate::net {
+
+http::response<http::string_body> json_error_response(unsigned status, std::string_view type,
+                                                      std::string_view message,
+                                                      std::string_view param,
+                                                      std::string_view code) {
+  contract::ApiError e;
+  e.status = static_cast<int>(status);
+  e.type = std::string(type);
+  e.message = std::string(message);
+  e.param = std::string(param);
+  e.code = std::string(code);
+  http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, "application/json");
+  res.body() = contract::error_body_json(e);
+  return res;
+}
+
+Exchange::Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits)
+    : stream_(stream), req_(req), limits_(limits), keep_alive_(req.keep_alive()) {}
+
+Task<bool> Exchange::send(http::response<http::string_body> res) {
+  if (closed_) co_return false;
+  responded_ = true;
+  res.version(11);
+  res.keep_alive(keep_alive_);
+  res.prepare_payload();
+  stream_.expires_after(limits_.write_timeout);
+  error_code ec;
+  co_await http::async_write(stream_, res, use_ec(ec));
+  if (ec) {
+    reset();
+    co_return false;
+  }
+  co_return true;
+}
+
+Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
+  if (closed_) co_return false;
+  responded_ = true;
+  stream_head_ = std::make_unique<http::response<http::empty_body>>(std::move(head));
+  stream_head_->version(11);
+  stream_head_->keep_alive(keep_alive_);
+  stream_head_->chunked(true);
+  http::response_serializer<http::empty_body> sr(*stream_head_);
+  stream_.expires_after(limits_.write_timeout);
+  error_code ec;
+  co_await http::async_write_header(stream_, sr, use_ec(ec));
+  if (ec) {
+    reset();
+    co_return false;
+  }
+  co_return true;
+}
+
+Task<bool> Exchange::write_chunk(std::string_view data) {
+  if (closed_) co_return false;
+  if (data.empty()) co_return true;  // an empty chunk would end the body
+  stream_.expires_after(limits_.write_timeout);
+  error_code ec;
+  co_await asio::async_write(stream_, http::make_chunk(asio::buffer(data.data(), data.size())),
+                             use_ec(ec));
+  if (ec) {
+    reset();
+    co_return false;
+  }
+  co_return true;
+}
+
+Task<bool> Exchange::end_stream() {
+  if (closed_) co_return false;
+  stream_.expires_after(limits_.write_timeout);
+  error_code ec;
+  co_await asio::async_write(stream_, http::make_chunk_last(), use_ec(ec));
+  if (ec) {
+    reset();
+    co_return false;
+  }
+  co_return true;
+}
+
+Task<void> Exchange::send_truncated(http::response<http::string_body> res, size_t n) {
+  if (closed_) co_return;
+  responded_ = true;
+  res.version(11);
+  res.keep_alive(false);
+  res.prepare_payload();
+  http::response_serializer<http::string_body> sr(res);
+  stream_.expires_after(limits_.write_timeout);
+  error_code ec;
+  co_await http::async_write_header(stream_, sr, use_ec(ec));
+  if (!ec) {
+    n = std::min(n, res.body().size());
+    co_await asio::async_write(stream_, asio::buffer(res.body().data(), n), use_ec(ec));
+  }
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.close();
+  closed_ = true;
+}
+
+Task<void> Exchange::sleep(std::chrono::milliseconds d) {
+  if (d.count() <= 0) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(d);
+  error_code ec;
+  co_await timer.async_wait(use_ec(ec));
+}
+
+void Exchange::reset() {
+  if (closed_) return;
+  error_code ec;
+  stream_.socket().set_option(asio::socket_base::linger(true, 0), ec);
+  stream_.socket().close(ec);
+  closed_ = true;
+}
+
+tcp::endpoint Exchange::remote() const {
+  error_code ec;
+  return stream_.socket().remote_endpoint(ec);
+}
+
+HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, Handler handler)
+    : io_(io), limits_(limits), handler_(std::move(handler)), acceptor_(io) {}
+
+HttpServer::~HttpServer() = default;
+
+std::expected<tcp::endpoint, std::string> HttpServer::listen(const std::string& host,
+                                                             uint16_t port) {
+  error_code ec;
+  auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) return std::unexpected("cannot listen on '" + host + "': not an IP address");
+  tcp::endpoint ep(addr, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error_code ignored;
+    acceptor_.close(ignored);
+    return std::unexpected("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                           ec.message());
+  }
+  return acceptor_.local_endpoint();
+}
+
+void HttpServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+
+void HttpServer::stop() {
+  stopping_ = true;
+  asio::post(io_, [this] {
+    error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+Task<void> HttpServer::accept_loop() {
+  while (!stopping_) {
+    error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), use_ec(ec));
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      // Out of descriptors and similar: back off briefly instead of spinning.
+      asio::steady_timer t(io_, std::chrono::milliseconds(10));
+      co_await t.async_wait(use_ec(ec));
+      continue;
+    }
+    if (active_.load() >= limits_.max_connections) {
+      ++rejected_;
+      socket.close(ec);
+      continue;
+    }
+    auto exec = socket.get_executor();
+    asio::co_spawn(exec, session(std::move(socket)), asio::detached);
+  }
+}
+
+namespace {
+
+struct ActiveGuard {
+  std::atomic<size_t>& n;
+  explicit ActiveGuard(std::atomic<size_t>& c) : n(c) { ++n; }
+  ~ActiveGuard() { --n; }
+};
+
+}  // namespace
+
+Task<void> HttpServer::session(tcp::socket socket) {
+  ActiveGuard guard(active_);
+  error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  bool first = true;
+  while (!stopping_) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+    parser.body_limit(limits_.max_body_bytes);
+    stream.expires_after(first ? limits_.header_read_timeout : limits_.idle_timeout);
+    first = false;
+    co_await http::async_read_header(stream, buffer, parser, use_ec(ec));
+    std::optional<http::response<http::string_body>> reject;
+    if (ec == http::error::header_limit) {
+      reject = json_error_response(431, "invalid_request_error", "Request headers too large.");
+    } else if (ec) {
+      break;  // closed, timed out or unparseable: nothing sensible to answer
+    } else {
+      stream.expires_after(limits_.body_read_timeout);
+      co_await http::async_read(stream, buffer, parser, use_ec(ec));
+      if (ec == http::error::body_limit) {
+        reject = json_error_response(
+            413, "invalid_request_error",
+            "Request body exceeds the limit of " + std::to_string(limits_.max_body_bytes) +
+                " bytes.");
+      } else if (ec) {
+        break;
+      }
+    }
+    if (reject) {
+      reject->keep_alive(false);
+      reject->prepare_payload();
+      stream.expires_after(limits_.write_timeout);
+      co_await http::async_write(stream, *reject, use_ec(ec));
+      break;
+    }
+    Request req = parser.release();
+    Exchange ex(stream, req, limits_);
+    bool failed = false;
+    try {
+      co_await handler_(ex);
+    } catch (const std::exception&) {
+      failed = true;
+    }
+    if ((failed || !ex.responded()) && !ex.closed()) {
+      if (ex.responded()) {
+        ex.reset();  // mid-response failure: the only honest signal left is a cut connection
+      } else {
+        co_await ex.send(json_error_response(500, "server_error", "Internal error."));
+      }
+    }
+    if (!ex.keep_alive()) co_return;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace readygate::net

@@ -1,0 +1,117 @@
+// HttpServer: an HTTP/1.1 keep-alive server on C++20 coroutines. One
+// coroutine per connection owns its state; each request is handed to the
+// Handler as an Exchange, which may answer with a whole body or a chunked
+// stream, wait on the connection's executor, or reset the connection.
+//
+// Threading: run the io_context on one or more threads; a connection's
+// coroutine never runs on two threads at once. Handler must be thread-safe
+// when the io_context runs on several threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "net/asio.h"
+
+namespace readygate::net {
+
+// Every limit has a name, a default and a test.
+struct ServerLimits {
+  size_t max_body_bytes = 8 << 20;
+  size_t max_header_bytes = 64 << 10;
+  std::chrono::milliseconds header_read_timeout{30'000};  // slow clients (slowloris)
+  std::chrono::milliseconds body_read_timeout{60'000};
+  std::chrono::milliseconds write_timeout{60'000};
+  std::chrono::milliseconds idle_timeout{75'000};          // between keep-alive requests
+  size_t max_connections = 4096;
+};
+
+using Request = http::request<http::string_body>;
+
+class Exchange {
+ public:
+  Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits);
+
+  const Request& request() const { return req_; }
+  Request& request() { return req_; }
+
+  // Sends a whole response. Sets Content-Length and keep-alive from the
+  // request. False when the write failed (the connection is then closed).
+  Task<bool> send(http::response<http::string_body> res);
+
+  // Starts a chunked response (the head only), then write_chunk() per piece
+  // and end_stream() once. Each write flushes to the socket.
+  Task<bool> begin_stream(http::response<http::empty_body> head);
+  Task<bool> write_chunk(std::string_view data);
+  Task<bool> end_stream();
+
+  // Sends the head and only the first `n` bytes of a declared body, then
+  // closes: a response cut short on the wire.
+  Task<void> send_truncated(http::response<http::string_body> res, size_t n);
+
+  // Waits on this connection's executor.
+  Task<void> sleep(std::chrono::milliseconds d);
+
+  // Closes abortively (RST, SO_LINGER 0). No further writes.
+  void reset();
+
+  bool responded() const { return responded_; }
+  bool keep_alive() const { return keep_alive_ && !closed_; }
+  bool closed() const { return closed_; }
+  tcp::endpoint remote() const;
+
+ private:
+  beast::tcp_stream& stream_;
+  Request& req_;
+  const ServerLimits& limits_;
+  bool keep_alive_;
+  bool responded_ = false;
+  bool closed_ = false;
+  std::unique_ptr<http::response<http::empty_body>> stream_head_;
+};
+
+using Handler = std::function<Task<void>(Exchange&)>;
+
+class HttpServer {
+ public:
+  HttpServer(asio::io_context& io, ServerLimits limits, Handler handler);
+  ~HttpServer();
+
+  // Binds and listens on host:port (port 0 picks a free port). Returns the
+  // bound endpoint, or an error naming the address.
+  std::expected<tcp::endpoint, std::string> listen(const std::string& host, uint16_t port);
+  // Starts accepting (call after listen()).
+  void start();
+  // Stops accepting; idle keep-alive connections close, requests in
+  // flight finish their response first.
+  void stop();
+
+  size_t active_connections() const { return active_.load(); }
+  uint64_t rejected_connections() const { return rejected_.load(); }
+
+ private:
+  Task<void> accept_loop();
+  Task<void> session(tcp::socket socket);
+
+  asio::io_context& io_;
+  ServerLimits limits_;
+  Handler handler_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> active_{0};
+  std::atomic<uint64_t> rejected_{0};
+};
+
+// An OpenAI-shaped JSON error response (used for transport-level rejects
+// such as 413 and 431 as well as by handlers).
+http::response<http::string_body> json_error_response(unsigned status, std::string_view type,
+                                                      std::string_view message,
+                                                      std::string_view param = {},
+                                                      std::string_view code = {});
+
+}  // namespace readygate::net

@@ -1,0 +1,154 @@
+#include "net/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace readygate::net {
+namespace {
+
+// A server on 127.0.0.1:0 running on its own thread for the test's lifetime.
+class ServerFixture : public ::testing::Test {
+ protected:
+  void start(Handler h, ServerLimits limits = {}) {
+    server_ = std::make_unique<HttpServer>(io_, limits, std::move(h));
+    auto ep = server_->listen("127.0.0.1", 0);
+    ASSERT_TRUE(ep.has_value()) << ep.error();
+    port_ = ep->port();
+    server_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // A blocking client connection to the server.
+  beast::tcp_stream connect() {
+    asio::io_context& cio = client_io_;
+    beast::tcp_stream s(cio);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    s.expires_after(std::chrono::seconds(10));
+    return s;
+  }
+
+  asio::io_context io_;
+  asio::io_context client_io_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
+Handler echo_handler() {
+  return [](Exchange& ex) -> Task<void> {
+    http::response<http::string_body> res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain");
+    res.body() = std::string(ex.request().target()) + ":" + ex.request().body();
+    co_await ex.send(std::move(res));
+  };
+}
+
+http::response<http::string_body> roundtrip(beast::tcp_stream& s, const Request& req) {
+  http::write(s, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  return res;
+}
+
+Request post(const std::string& target, const std::string& body) {
+  Request req{http::verb::post, target, 11};
+  req.set(http::field::host, "localhost");
+  req.body() = body;
+  req.prepare_payload();
+  return req;
+}
+
+TEST_F(ServerFixture, ServesSeveralRequestsOnOneKeepAliveConnection) {
+  start(echo_handler());
+  auto s = connect();
+  for (int i = 0; i < 3; ++i) {
+    auto res = roundtrip(s, post("/x" + std::to_string(i), "b"));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "/x" + std::to_string(i) + ":b");
+    EXPECT_TRUE(res.keep_alive());
+  }
+}
+
+TEST_F(ServerFixture, OversizedBodyGets413WithAnOpenAiErrorBody) {
+  ServerLimits limits;
+  limits.max_body_bytes = 16;
+  start(echo_handler(), limits);
+  auto s = connect();
+  auto res = roundtrip(s, post("/v1/chat/completions", std::string(100, 'x')));
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_NE(res.body().find("\"error\""), std::string::npos);
+  EXPECT_NE(res.body().find("invalid_request_error"), std::string::npos);
+}
+
+TEST_F(ServerFixture, OversizedHeadersGet431) {
+  ServerLimits limits;
+  limits.max_header_bytes = 256;
+  start(echo_handler(), limits);
+  auto s = connect();
+  auto req = post("/", "");
+  req.set("x-big", std::string(1000, 'a'));
+  auto res = roundtrip(s, req);
+  EXPECT_EQ(res.result_int(), 431);
+}
+
+TEST_F(ServerFixture, StreamsChunksInOrder) {
+  start([](Exchange& ex) -> Task<void> {
+    http::response<http::empty_body> head{http::status::ok, 11};
+    head.set(http::field::content_type, "text/event-stream");
+    co_await ex.begin_stream(std::move(head));
+    co_await ex.write_chunk("data: 1\n\n");
+    co_await ex.write_chunk("data: 2\n\n");
+    co_await ex.end_stream();
+  });
+  auto s = connect();
+  auto res = roundtrip(s, post("/", ""));
+  EXPECT_EQ(res.body(), "data: 1\n\ndata: 2\n\n");
+  // The connection stays usable after a chunked response.
+  auto again = roundtrip(s, post("/", ""));
+  EXPECT_EQ(again.body(), "data: 1\n\ndata: 2\n\n");
+}
+
+TEST_F(ServerFixture, ResetClosesTheConnectionWithoutAResponse) {
+  start([](Exchange& ex) -> Task<void> {
+    ex.reset();
+    co_return;
+  });
+  auto s = connect();
+  http::write(s, post("/", ""));
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  error_code ec;
+  http::read(s, buf, res, ec);
+  EXPECT_TRUE(ec) << "expected the read to fail";
+}
+
+TEST_F(ServerFixture, HandlerThatAnswersNothingYields500) {
+  start([](Exchange&) -> Task<void> { co_return; });
+  auto s = connect();
+  auto res = roundtrip(s, post("/", ""));
+  EXPECT_EQ(res.result_int(), 500);
+  EXPECT_NE(res.body().find("server_error"), std::string::npos);
+}
+
+TEST_F(ServerFixture, SlowClientIsCutOffByTheHeaderDeadline) {
+  ServerLimits limits;
+  limits.header_read_timeout = std::chrono::milliseconds(200);
+  start(echo_handler(), limits);
+  auto s = connect();
+  // Send half a request line and stop; the server must close, not wait forever.
+  asio::write(s.socket(), asio::buffer(std::string_view("POST / HT")));
+  char c;
+  error_code ec;
+  s.socket().read_some(asio::buffer(&c, 1), ec);
+  EXPECT_TRUE(ec);  // eof or reset, within the 10 s client deadline
+}
+
+}  // namespace
+}  // namespace readygate::net
