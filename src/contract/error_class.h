@@ -56,10 +56,16 @@ struct Classification {
   std::string reason;       // short human text for evidence, no content
 };
 
-// Classifies an upstream HTTP response. `content_type` may be empty.
+// Classifies an upstream HTTP response. Content-Type is read from `headers`:
+// a 2xx text/event-stream is not an error whatever `body` holds so far (its
+// events are judged by StreamChecker); a 2xx JSON body with an `error` object
+// is kUnknown, not kNone.
 Classification classify_response(int status, std::string_view body, const HeaderList& headers,
                                  WallTime now);
 
+// Refused, reset and every timeout: kTransient, retryable. kTls, kResolve and
+// kProtocol: kUnknown, not retryable (certificate, host name, or a base URL
+// whose scheme/port does not speak HTTP/1.1: retrying repeats them).
 Classification classify_transport(TransportError e);
 
 // Reads Retry-After: retry-after-ms (milliseconds, may be fractional), then

@@ -30,12 +30,17 @@ class SseParser {
   bool overflowed() const { return overflowed_; }
 
  private:
+  // Applies one line (without its line end); true when it dispatched into *out.
+  bool process_line(std::string_view line, SseEvent* out);
+
   std::string buf_;
   size_t pos_ = 0;
   bool bom_checked_ = false;
   bool overflowed_ = false;
   SseEvent pending_;
   bool pending_has_fields_ = false;
+  // The last line ended in CR: a LF that follows belongs to it (CRLF).
+  bool skip_lf_ = false;
 };
 
 }  // namespace readygate::contract

@@ -59,6 +59,7 @@ class StreamChecker {
   std::optional<int64_t> last_seq_;
   std::vector<std::string> problems_;
   std::string error_code_;
+  bool terminal_seen_ = false;  // stays true when later events make it kMalformed
 };
 
 }  // namespace readygate::contract

@@ -1,0 +1,26 @@
+// Internal to the contract module: the shape checks over an already parsed
+// simdjson element, so the stream checker parses each event once.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "contract/json_scan.h"
+#include "contract/shape_check.h"
+
+namespace readygate::contract::detail {
+
+// Entries kept per list in a ShapeReport; a report never grows past this.
+inline constexpr size_t kMaxShapeEntries = 32;
+
+// Appends to `r`; call settle() once at the end to set the verdict.
+void check_chat_completion(const element& root, ShapeReport* r);
+void check_chat_chunk(const element& root, ShapeReport* r);
+void check_response_object(const element& e, std::string_view path, ShapeReport* r);
+void check_response_event(const element& root, ShapeReport* r);
+
+inline void settle(ShapeReport* r) {
+  r->verdict = r->mismatches.empty() ? ShapeVerdict::kDocumentedShapeSeen : ShapeVerdict::kMismatch;
+}
+
+}  // namespace readygate::contract::detail
