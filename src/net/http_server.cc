@@ -172,8 +172,8 @@ Task<void> HttpServer::accept_loop() {
       co_await t.async_wait(use_ec(ec));
       continue;
     }
-    if (active_.load() >= limits_.max_connections) {
-      ++rejected_;
+    if (counters_->active.load() >= limits_.max_connections) {
+      ++counters_->rejected;
       socket.close(ec);
       continue;
     }
@@ -184,16 +184,17 @@ Task<void> HttpServer::accept_loop() {
 
 namespace {
 
+template <typename Counters>
 struct ActiveGuard {
-  std::atomic<size_t>& n;
-  explicit ActiveGuard(std::atomic<size_t>& c) : n(c) { ++n; }
-  ~ActiveGuard() { --n; }
+  std::shared_ptr<Counters> c;
+  explicit ActiveGuard(std::shared_ptr<Counters> counters) : c(std::move(counters)) { ++c->active; }
+  ~ActiveGuard() { --c->active; }
 };
 
 }  // namespace
 
 Task<void> HttpServer::session(tcp::socket socket) {
-  ActiveGuard guard(active_);
+  ActiveGuard guard(counters_);
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   beast::tcp_stream stream(std::move(socket));
@@ -207,18 +208,22 @@ Task<void> HttpServer::session(tcp::socket socket) {
     first = false;
     co_await http::async_read_header(stream, buffer, parser, use_ec(ec));
     std::optional<http::response<http::string_body>> reject;
-    if (ec == http::error::header_limit) {
+    auto too_large = [&] {
+      return json_error_response(413, "invalid_request_error",
+                                 "Request body exceeds the limit of " +
+                                     std::to_string(limits_.max_body_bytes) + " bytes.");
+    };
+    if (ec == http::error::body_limit) {  // a declared Content-Length over the limit
+      reject = too_large();
+    } else if (ec == http::error::header_limit) {
       reject = json_error_response(431, "invalid_request_error", "Request headers too large.");
     } else if (ec) {
       break;  // closed, timed out or unparseable: nothing sensible to answer
     } else {
       stream.expires_after(limits_.body_read_timeout);
       co_await http::async_read(stream, buffer, parser, use_ec(ec));
-      if (ec == http::error::body_limit) {
-        reject = json_error_response(
-            413, "invalid_request_error",
-            "Request body exceeds the limit of " + std::to_string(limits_.max_body_bytes) +
-                " bytes.");
+      if (ec == http::error::body_limit) {  // chunked bodies find out while reading
+        reject = too_large();
       } else if (ec) {
         break;
       }
@@ -228,7 +233,14 @@ Task<void> HttpServer::session(tcp::socket socket) {
       reject->prepare_payload();
       stream.expires_after(limits_.write_timeout);
       co_await http::async_write(stream, *reject, use_ec(ec));
-      break;
+      // Closing with unread request bytes would send RST and could destroy
+      // the answer in flight; half-close and drain briefly, bounded.
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      stream.expires_after(std::chrono::seconds(1));
+      char sink[4096];
+      for (size_t drained = 0; !ec && drained < (1u << 20);)
+        drained += co_await stream.async_read_some(asio::buffer(sink), use_ec(ec));
+      co_return;
     }
     Request req = parser.release();
     Exchange ex(stream, req, limits_);

@@ -91,8 +91,8 @@ class HttpServer {
   // flight finish their response first.
   void stop();
 
-  size_t active_connections() const { return active_.load(); }
-  uint64_t rejected_connections() const { return rejected_.load(); }
+  size_t active_connections() const { return counters_->active.load(); }
+  uint64_t rejected_connections() const { return counters_->rejected.load(); }
 
  private:
   Task<void> accept_loop();
@@ -103,8 +103,13 @@ class HttpServer {
   Handler handler_;
   tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
-  std::atomic<size_t> active_{0};
-  std::atomic<uint64_t> rejected_{0};
+  // Shared with session coroutines: their frames may be destroyed by the
+  // io_context after the server object is gone.
+  struct Counters {
+    std::atomic<size_t> active{0};
+    std::atomic<uint64_t> rejected{0};
+  };
+  std::shared_ptr<Counters> counters_ = std::make_shared<Counters>();
 };
 
 // An OpenAI-shaped JSON error response (used for transport-level rejects
