@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "base/host_port.h"
 #include "base/http_date.h"
 #include "base/json_text.h"
 #include "base/random.h"
@@ -13,7 +14,6 @@
 #include "contract/request_check.h"
 #include "mock/answer.h"
 #include "mock/drift.h"
-#include "net/address.h"
 
 namespace readygate::mock {
 namespace {
@@ -117,7 +117,7 @@ MockProvider::MockProvider(net::asio::io_context& io, const MockOptions& opts)
 MockProvider::~MockProvider() = default;
 
 std::expected<uint16_t, std::string> MockProvider::listen() {
-  auto hp = net::parse_host_port(opts_.listen);
+  auto hp = parse_host_port(opts_.listen);
   if (!hp) return std::unexpected("--listen: " + hp.error());
   auto ep = server_->listen(hp->host, hp->port);
   if (!ep) return std::unexpected(ep.error());
@@ -379,7 +379,7 @@ int run_mock(const MockOptions& opts) {
     return 2;
   }
   provider->start();
-  auto hp = net::parse_host_port(opts.listen);
+  auto hp = parse_host_port(opts.listen);
   std::fprintf(stderr, "readygate mock: listening on http://%s:%u (faults: %zu, log: %s)\n",
                hp->host.c_str(), *port, opts.fault_specs.size(),
                opts.log_path.empty() ? "off" : opts.log_path.c_str());

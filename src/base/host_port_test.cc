@@ -1,8 +1,8 @@
-#include "net/address.h"
+#include "base/host_port.h"
 
 #include <gtest/gtest.h>
 
-namespace readygate::net {
+namespace readygate {
 namespace {
 
 TEST(ParseHostPort, AcceptsCommonForms) {
@@ -40,5 +40,12 @@ TEST(IsLoopbackHost, KnowsLoopback) {
   EXPECT_FALSE(is_loopback_host("api.openai.com"));
 }
 
+TEST(IsLoopbackHost, NamesThatOnlyStartLikeLoopbackAreNot) {
+  for (const char* host : {"127.0.0.1.example.com", "127.evil", "127.0.0", "127.0.0.1.",
+                           "127.0.0.256", "1127.0.0.1", "localhost.example.com", "::2"})
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+  EXPECT_TRUE(is_loopback_host("LocalHost"));
+}
+
 }  // namespace
-}  // namespace readygate::net
+}  // namespace readygate

@@ -1,8 +1,10 @@
-#include "net/address.h"
+#include "base/host_port.h"
 
 #include <charconv>
 
-namespace readygate::net {
+#include "base/headers.h"
+
+namespace readygate {
 
 std::expected<HostPort, std::string> parse_host_port(std::string_view s) {
   HostPort hp;
@@ -33,8 +35,29 @@ std::expected<HostPort, std::string> parse_host_port(std::string_view s) {
   return hp;
 }
 
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+namespace {
+
+// A dotted quad of four decimal octets, each 0..255.
+bool is_ipv4_in_127(std::string_view s) {
+  int octets = 0;
+  while (true) {
+    unsigned v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    const size_t used = static_cast<size_t>(p - s.data());
+    if (ec != std::errc() || used == 0 || used > 3 || v > 255) return false;
+    if (octets == 0 && v != 127) return false;
+    ++octets;
+    s.remove_prefix(used);
+    if (s.empty()) return octets == 4;
+    if (s.front() != '.' || octets == 4) return false;
+    s.remove_prefix(1);
+  }
 }
 
-}  // namespace readygate::net
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  return iequals(host, "localhost") || host == "::1" || is_ipv4_in_127(host);
+}
+
+}  // namespace readygate
