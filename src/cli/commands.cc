@@ -11,6 +11,7 @@ namespace readygate::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      {"serve", "Run the gateway: retries, budgets, breakers, fallback, evidence", setup_serve},
       {"mock", "Run the built-in OpenAI-compatible provider with scripted faults", setup_mock},
   };
   return kCommands;

@@ -5,5 +5,6 @@
 namespace readygate::cli {
 
 Runner setup_mock(CLI::App& sub);
+Runner setup_serve(CLI::App& sub);
 
 }  // namespace readygate::cli

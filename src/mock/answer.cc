@@ -346,25 +346,4 @@ std::vector<std::string> responses_stream_frames(const Answer& a) {
   return frames;
 }
 
-std::string stream_error_frame(Surface s, std::string_view code, std::string_view message,
-                               int64_t sequence_number) {
-  std::string j;
-  if (s == Surface::kChatCompletions) {
-    j = "{\"error\":{";
-    kv_str(j, "message", message);
-    j += ",\"type\":\"server_error\",\"param\":null,";
-    kv_str(j, "code", code);
-    j += "}}";
-    return "data: " + j + "\n\n";
-  }
-  j = "{\"type\":\"error\",";
-  kv_int(j, "sequence_number", sequence_number);
-  j += ',';
-  kv_str(j, "code", code);
-  j += ',';
-  kv_str(j, "message", message);
-  j += ",\"param\":null}";
-  return event_frame("error", j);
-}
-
 }  // namespace readygate::mock

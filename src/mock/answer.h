@@ -63,11 +63,6 @@ std::string response_json(const Answer& a);
 std::vector<std::string> chat_stream_frames(const Answer& a);
 std::vector<std::string> responses_stream_frames(const Answer& a);
 
-// A mid-stream error in the surface's form. `sequence_number` is used by
-// the Responses form only.
-std::string stream_error_frame(contract::Surface s, std::string_view code,
-                               std::string_view message, int64_t sequence_number);
-
 // 64-bit FNV-1a, for answer seeds.
 uint64_t fnv1a64(std::string_view s);
 

@@ -1,3 +1,4 @@
+#include "contract/stream_error.h"
 #include "mock/answer.h"
 
 #include <gtest/gtest.h>
@@ -98,7 +99,7 @@ TEST(Answer, StreamErrorFramesAreErrorsOnBothSurfaces) {
   for (Surface s : {Surface::kChatCompletions, Surface::kResponses}) {
     contract::SseParser parser;
     contract::StreamChecker checker(s);
-    parser.feed(stream_error_frame(s, "server_error", "boom", 0));
+    parser.feed(contract::stream_error_frame(s, "server_error", "boom", 0));
     contract::SseEvent ev;
     ASSERT_TRUE(parser.next(&ev));
     EXPECT_EQ(checker.on_event(ev), contract::StreamVerdict::kErrorEvent);

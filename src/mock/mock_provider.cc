@@ -12,6 +12,7 @@
 #include "base/sha256.h"
 #include "contract/api_error.h"
 #include "contract/request_check.h"
+#include "contract/stream_error.h"
 #include "mock/answer.h"
 #include "mock/drift.h"
 
@@ -346,7 +347,7 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
         co_return;
       }
       if (kind == FaultKind::kStreamError) {
-        co_await ex.write_chunk(stream_error_frame(surface, "server_error",
+        co_await ex.write_chunk(contract::stream_error_frame(surface, "server_error",
                                                    "The server had an error while processing "
                                                    "your request.",
                                                    static_cast<int64_t>(i)));

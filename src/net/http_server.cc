@@ -133,13 +133,17 @@ HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, Handler handle
 HttpServer::~HttpServer() = default;
 
 std::expected<tcp::endpoint, std::string> HttpServer::listen(const std::string& host,
-                                                             uint16_t port) {
+                                                             uint16_t port, bool reuse_port) {
   error_code ec;
   auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (ec) return std::unexpected("cannot listen on '" + host + "': not an IP address");
   tcp::endpoint ep(addr, port);
   acceptor_.open(ep.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec && reuse_port) {
+    using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+    acceptor_.set_option(ReusePort(true), ec);
+  }
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {

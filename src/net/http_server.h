@@ -84,7 +84,10 @@ class HttpServer {
 
   // Binds and listens on host:port (port 0 picks a free port). Returns the
   // bound endpoint, or an error naming the address.
-  std::expected<tcp::endpoint, std::string> listen(const std::string& host, uint16_t port);
+  // With `reuse_port`, several servers (one per worker thread) may bind the
+  // same address and the kernel spreads connections among them.
+  std::expected<tcp::endpoint, std::string> listen(const std::string& host, uint16_t port,
+                                                   bool reuse_port = false);
   // Starts accepting (call after listen()).
   void start();
   // Stops accepting; idle keep-alive connections close, requests in

@@ -1,0 +1,351 @@
+// The attempt loop of one route: the gateway's single retry point.
+#include <nlohmann/json.hpp>
+
+#include "contract/api_error.h"
+#include "contract/shape_check.h"
+#include "contract/sse_parser.h"
+#include "contract/stream_check.h"
+#include "contract/stream_error.h"
+#include "gateway/sanitize.h"
+#include "gateway/worker.h"
+
+namespace readygate::gateway {
+
+namespace http = net::http;
+using contract::Classification;
+using contract::ErrorClass;
+using contract::Surface;
+using contract::TransportError;
+using std::chrono::milliseconds;
+
+namespace {
+
+milliseconds remaining(SteadyTime now, SteadyTime deadline, milliseconds cap) {
+  const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
+  return std::max(milliseconds(1), std::min(cap, left));
+}
+
+bool is_event_stream(const HeaderList& h) {
+  auto ct = find_header(h, "content-type");
+  return ct && ct->find("text/event-stream") != std::string_view::npos;
+}
+
+bool passes_to_client(std::string_view name) {
+  return iequals(name, "x-request-id") || iequals(name, "openai-processing-ms") ||
+         (name.size() > 12 && iequals(name.substr(0, 12), "x-ratelimit-"));
+}
+
+// Breaker counts 5xx, timeouts, resets and shape failures; 4xx are the
+// client's or the account's problem, not the route's health.
+bool counts_against_breaker(const Classification& c, int status) {
+  if (status >= 500) return true;
+  if (status == 0) return c.error_class == ErrorClass::kTransient;
+  return false;
+}
+
+}  // namespace
+
+struct Worker::Attempt {
+  bool served = false;
+  bool committed = false;      // bytes reached the client
+  bool fallback_now = false;   // shape mismatch / truncated before the first byte
+  Classification cls;
+  int status = 0;
+  std::string reason;
+  std::string upstream_request_id;
+  int64_t first_byte_ms = -1;
+  std::string error_message;   // sanitized provider message, for the client
+};
+
+net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState& st,
+                                                 RouteRuntime& rt) {
+  const auto& timeouts = rt.cfg.timeouts;
+  const SteadyTime deadline = st.start + timeouts.total;
+  milliseconds delay{0};
+  for (int attempt = 1;; ++attempt) {
+    const SteadyTime now = gw_.clock().now();
+    if (attempt == 1) {
+      std::lock_guard lock(rt.budget->mu);
+      rt.budget->budget.record_request(now);
+    } else {
+      if (!rt.allow(now)) {
+        st.rec.attempts.back().reason += "; breaker_open";
+        co_return RouteResult::kFallback;
+      }
+      bool ok;
+      {
+        std::lock_guard lock(rt.budget->mu);
+        ok = rt.budget->budget.try_acquire_retry(now);
+      }
+      if (!ok) {
+        rt.on_ignored(now);
+        gw_.count_budget_rejection(rt.cfg.name);
+        st.rec.attempts.back().decision = "fallback";
+        st.rec.attempts.back().reason = "retry_budget_exhausted";
+        co_return RouteResult::kFallback;
+      }
+      gw_.count_retry(rt.cfg.name);
+      ++st.rec.retry_count;
+      co_await sleep_for(delay);
+    }
+    ++st.total_attempts;
+    evidence::AttemptRecord rec;
+    rec.route = rt.cfg.name;
+    rec.attempt = attempt;
+    rec.delay_before_ms = delay.count();
+    const SteadyTime t0 = gw_.clock().now();
+    Attempt a = co_await attempt_once(ex, st, rt, deadline);
+    rec.status = a.status;
+    rec.error_class = std::string(contract::error_class_name(a.cls.error_class));
+    rec.upstream_request_id = a.upstream_request_id;
+    rec.first_byte_ms = a.first_byte_ms;
+    rec.total_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - t0).count();
+    gw_.observe_attempt(rt.cfg.name, a.status, a.first_byte_ms);
+    if (a.served) {
+      rec.decision = "success";
+      rec.reason = a.reason;
+      st.rec.attempts.push_back(std::move(rec));
+      st.route_used = rt.cfg.name;
+      st.rec.route_used = rt.cfg.name;
+      if (a.committed && !a.reason.empty())
+        rt.on_failure(gw_.clock().now());  // served, but the stream broke after commit
+      else
+        rt.on_success(gw_.clock().now());
+      co_return RouteResult::kServed;
+    }
+    if (counts_against_breaker(a.cls, a.status) || a.fallback_now)
+      rt.on_failure(gw_.clock().now());
+    else
+      rt.on_ignored(gw_.clock().now());
+    // Remember what the client gets if nothing else serves.
+    st.last_status = a.status;
+    if (a.status == 0) {
+      st.last_status = a.cls.reason.find("timeout") != std::string::npos ? 504 : 502;
+      st.last_type = "server_error";
+      st.last_code = "upstream_unavailable";
+      st.last_message = "Upstream failed: " + a.cls.reason + ".";
+    } else if (a.cls.body_not_json || a.fallback_now) {
+      st.last_status = 502;
+      st.last_type = "server_error";
+      st.last_code = "upstream_invalid_response";
+      st.last_message = "Upstream answered with an invalid response: " + a.reason + ".";
+    } else {
+      st.last_type = a.cls.error_type.empty()
+                         ? std::string(contract::default_error_type(a.status))
+                         : a.cls.error_type;
+      st.last_code = a.cls.error_code;
+      st.last_message = a.error_message.empty() ? "Upstream error." : a.error_message;
+    }
+    if (a.fallback_now) {
+      rec.decision = "fallback";
+      rec.reason = a.reason;
+      st.rec.attempts.push_back(std::move(rec));
+      co_return RouteResult::kFallback;
+    }
+    policy::AttemptOutcome outcome{a.cls, attempt, a.committed};
+    const auto decision = policy::decide(rt.retry, outcome, gw_.clock().now(), deadline, rng_);
+    rec.decision = std::string(policy::next_step_name(decision.step));
+    rec.reason = decision.reason;
+    st.rec.attempts.push_back(std::move(rec));
+    switch (decision.step) {
+      case policy::NextStep::kRetry:
+        delay = decision.delay;
+        continue;
+      case policy::NextStep::kFallback:
+        co_return RouteResult::kFallback;
+      case policy::NextStep::kReturn:
+        st.route_used = rt.cfg.name;
+        st.rec.route_used = rt.cfg.name;
+        co_await send_error(ex, st, st.last_status, st.last_type, st.last_message, st.last_code);
+        co_return RouteResult::kReturnError;
+    }
+  }
+}
+
+net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState& st,
+                                                RouteRuntime& rt, SteadyTime deadline) {
+  Attempt a;
+  const auto& to = rt.cfg.timeouts;
+  auto& pool = pool_for(rt);
+  auto req = upstream_request(st, rt);
+  std::unique_ptr<net::UpstreamConnection> conn;
+  std::optional<net::UpstreamHead> head;
+  const SteadyTime t0 = gw_.clock().now();
+  // A reused keep-alive connection may have been closed by the upstream
+  // while idle; a failure before any response byte then earns one fresh
+  // connection (not an attempt: nothing reached the provider's handler).
+  for (int tries = 0; tries < 2 && !head; ++tries) {
+    auto c = co_await pool.acquire(remaining(gw_.clock().now(), deadline, to.connect));
+    if (!c) {
+      a.cls = contract::classify_transport(c.error());
+      a.reason = a.cls.reason;
+      co_return a;
+    }
+    conn = std::move(*c);
+    auto sent = co_await conn->send(req, remaining(gw_.clock().now(), deadline, to.first_byte));
+    if (sent) {
+      auto h = co_await conn->read_head(remaining(gw_.clock().now(), deadline, to.first_byte));
+      if (h) {
+        head = std::move(*h);
+        break;
+      }
+      if (!(conn->reused && h.error() == TransportError::kReset)) {
+        a.cls = contract::classify_transport(h.error());
+        a.reason = a.cls.reason;
+        co_return a;
+      }
+    } else if (!conn->reused) {
+      a.cls = contract::classify_transport(sent.error());
+      a.reason = a.cls.reason;
+      co_return a;
+    }
+  }
+  if (!head) {
+    a.cls = contract::classify_transport(TransportError::kReset);
+    a.reason = a.cls.reason;
+    co_return a;
+  }
+  a.status = head->status;
+  a.first_byte_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - t0).count();
+  if (auto id = find_header(head->headers, "x-request-id")) a.upstream_request_id = sanitize_text(*id);
+
+  const bool ok = head->status >= 200 && head->status < 300;
+  if (ok && st.facts.stream && is_event_stream(head->headers)) {
+    co_return co_await relay_stream(ex, st, rt, *conn, *head, a);
+  }
+  auto body = co_await conn->read_all(ok ? kMaxResponseBytes : kMaxErrorBytes,
+                                      remaining(gw_.clock().now(), deadline, to.stream_idle));
+  if (!body) {
+    a.cls = contract::classify_transport(body.error());
+    a.reason = "body: " + a.cls.reason;
+    co_return a;
+  }
+  pool.release(std::move(conn));
+  a.cls = contract::classify_response(head->status, *body, head->headers, gw_.clock().wall());
+  if (!ok) {
+    a.reason = a.cls.reason;
+    a.error_message = provider_message(*body);
+    co_return a;
+  }
+  const auto shape = contract::check_response_shape(rt.cfg.surface, *body);
+  st.rec.shape_drift = shape.drift;
+  st.rec.shape_mismatches = shape.mismatches;
+  st.rec.response_shape_observed = std::string(contract::shape_verdict_name(shape.verdict));
+  if (a.cls.error_class != ErrorClass::kNone || shape.verdict != contract::ShapeVerdict::kDocumentedShapeSeen) {
+    a.reason = a.cls.body_not_json ? "non-JSON body" : "response shape mismatch";
+    if (st.chain->fallback.on_shape_mismatch || a.cls.body_not_json) {
+      a.fallback_now = true;
+      co_return a;
+    }
+  }
+  read_usage(st, *body);
+  http::response<http::string_body> res{http::status::ok, 11};
+  res.set(http::field::content_type, "application/json");
+  for (const auto& [k, v] : head->headers)
+    if (passes_to_client(k)) res.set(k, v);
+  res.set("x-readygate-route", rt.cfg.name);
+  res.set("x-readygate-attempts", std::to_string(st.total_attempts));
+  res.set("x-readygate-request-id", st.rec.request_id);
+  res.body() = std::move(*body);
+  st.rec.status = 200;
+  a.served = true;
+  a.committed = true;
+  co_await ex.send(std::move(res));
+  co_return a;
+}
+
+net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState& st,
+                                                RouteRuntime& rt, net::UpstreamConnection& conn,
+                                                const net::UpstreamHead& head, Attempt a) {
+  const auto idle = rt.cfg.timeouts.stream_idle;
+  contract::SseParser parser;
+  contract::StreamChecker checker(rt.cfg.surface);
+  contract::SseEvent ev;
+  std::string pending, piece;
+  bool event_seen = false;
+  // Before the first event the stream is not committed: failures may retry
+  // or fall back. Wait for one complete event before answering the client.
+  while (!event_seen) {
+    if (conn.done()) break;
+    auto r = co_await conn.read_some(piece, idle);
+    if (!r) {
+      a.cls = contract::classify_transport(r.error());
+      a.reason = "stream failed before its first event: " + a.cls.reason;
+      a.fallback_now = st.chain->fallback.on_truncated_before_first_byte;
+      co_return a;
+    }
+    pending += piece;
+    parser.feed(piece);
+    while (parser.next(&ev)) {
+      checker.on_event(ev);
+      event_seen = true;
+    }
+  }
+  if (!event_seen || checker.verdict() == contract::StreamVerdict::kErrorEvent) {
+    a.cls = contract::classify_transport(TransportError::kReset);
+    a.reason = event_seen ? "stream error event before any content" : "stream ended before its first event";
+    a.fallback_now = st.chain->fallback.on_truncated_before_first_byte;
+    st.rec.response_shape_observed = "truncated";
+    co_return a;
+  }
+  http::response<http::empty_body> res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  res.set(http::field::cache_control, "no-cache");
+  for (const auto& [k, v] : head.headers)
+    if (passes_to_client(k)) res.set(k, v);
+  res.set("x-readygate-route", rt.cfg.name);
+  res.set("x-readygate-attempts", std::to_string(st.total_attempts));
+  res.set("x-readygate-request-id", st.rec.request_id);
+  a.served = true;
+  a.committed = true;
+  st.rec.status = 200;
+  if (!co_await ex.begin_stream(std::move(res)) || !co_await ex.write_chunk(pending)) {
+    a.reason = "client went away";
+    conn.close();
+    st.rec.stream_verdict = "client_gone";
+    co_return a;
+  }
+  // Committed: forward each read as it arrives; check events on the side.
+  std::string failure;
+  while (!conn.done()) {
+    auto r = co_await conn.read_some(piece, idle);
+    if (!r) {
+      failure = std::string(contract::transport_error_name(r.error()));
+      break;
+    }
+    parser.feed(piece);
+    while (parser.next(&ev)) checker.on_event(ev);
+    if (!co_await ex.write_chunk(piece)) {
+      a.reason = "client went away";
+      conn.close();
+      st.rec.stream_verdict = "client_gone";
+      co_return a;
+    }
+  }
+  const auto verdict = checker.finish();
+  st.rec.stream_verdict = std::string(contract::stream_verdict_name(verdict));
+  const bool clean = verdict == contract::StreamVerdict::kCompleted ||
+                     verdict == contract::StreamVerdict::kIncomplete;
+  st.rec.response_shape_observed = clean ? "documented_shape_seen"
+                                   : verdict == contract::StreamVerdict::kTruncated ? "truncated"
+                                                                                    : "mismatch";
+  if (!clean && verdict != contract::StreamVerdict::kErrorEvent &&
+      verdict != contract::StreamVerdict::kFailed) {
+    // End the client's stream with an error in its own surface, never a fake completion.
+    std::string frame = parser.has_partial() ? "\n\n" : "";
+    frame += contract::stream_error_frame(
+        st.surface, "upstream_stream_interrupted",
+        "The upstream stream ended before completing (" +
+            (failure.empty() ? std::string(contract::stream_verdict_name(verdict)) : failure) +
+            "); the answer is incomplete.",
+        static_cast<int64_t>(checker.events()));
+    co_await ex.write_chunk(frame);
+    a.reason = "stream " + st.rec.stream_verdict + " after commit";
+    st.rec.follow_up_needed = true;
+  }
+  if (!clean) st.rec.follow_up_needed = true;
+  co_await ex.end_stream();
+  co_return a;
+}
+
+}  // namespace readygate::gateway

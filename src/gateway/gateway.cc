@@ -1,0 +1,185 @@
+#include "gateway/gateway.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "base/http_date.h"
+#include "base/random.h"
+#include "base/sha256.h"
+#include "gateway/route_runtime.h"
+#include "gateway/worker.h"
+
+namespace readygate::gateway {
+
+struct net_tls_context_holder {
+  std::unique_ptr<net::asio::ssl::context> ctx;
+};
+
+namespace {
+
+std::string make_run_id(WallTime t, uint64_t r) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "serve-%lld-%06llx",
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count()),
+                static_cast<unsigned long long>(r & 0xffffff));
+  return buf;
+}
+
+}  // namespace
+
+Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
+                 std::shared_ptr<evidence::EvidenceSink> sink)
+    : cfg_(std::move(cfg)), opts_(std::move(opts)), clock_(clock), sink_(std::move(sink)) {
+  auto table = RouteTable::build(cfg_);
+  if (!table) throw std::runtime_error(table.error());
+  routes_ = std::move(*table);
+  const uint64_t seed = opts_.seed ? opts_.seed : os_entropy_seed();
+  run_id_ = opts_.run_id.empty() ? make_run_id(clock_.wall(), seed) : opts_.run_id;
+  hash_salt_ = std::to_string(os_entropy_seed());
+  tls_ = std::make_unique<net_tls_context_holder>();
+  tls_->ctx = net::make_client_tls_context(opts_.ca_file);
+  const int n = std::max(1, opts_.threads);
+  for (int i = 0; i < n; ++i)
+    workers_.push_back(std::make_unique<Worker>(*this, seed + 0x9e3779b97f4a7c15ULL * (i + 1),
+                                                tls_->ctx.get()));
+  for (const auto& r : cfg_.routes)
+    metrics_.gauge("readygate_breaker_state",
+                   "Circuit breaker state per route (0 closed, 1 open, 2 half-open)",
+                   {{"route", r.name}});
+}
+
+Gateway::~Gateway() { stop(); }
+
+std::expected<std::vector<uint16_t>, std::string> Gateway::listen() {
+  std::vector<uint16_t> ports;
+  for (auto& w : workers_) {
+    auto bound = w->listen(ports);
+    if (!bound) return std::unexpected(bound.error());
+    if (ports.empty()) ports = *bound;
+  }
+  return ports;
+}
+
+void Gateway::start() {
+  started_ = true;
+  for (auto& w : workers_) threads_.emplace_back([&w] { w->run(); });
+}
+
+void Gateway::stop() {
+  if (!started_) return;
+  started_ = false;
+  draining_ = true;
+  for (auto& w : workers_) w->stop_accepting();
+  const SteadyTime until = SystemClock::instance().now() + cfg_.limits.shutdown_grace;
+  while (in_flight_.load() > 0 && SystemClock::instance().now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (auto& w : workers_) w->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  sink_->flush();
+}
+
+void Gateway::run_until_signal() {
+  net::asio::io_context sig_io;
+  net::asio::signal_set signals(sig_io, SIGINT, SIGTERM);
+  signals.async_wait([](const net::error_code&, int) {});
+  sig_io.run();
+  std::fprintf(stderr, "readygate serve: signal received, draining (grace %lld ms)\n",
+               static_cast<long long>(cfg_.limits.shutdown_grace.count()));
+  stop();
+}
+
+evidence::EvidenceRecord Gateway::new_record(contract::Surface surface, std::string_view body) {
+  evidence::EvidenceRecord r;
+  r.run_id = run_id_;
+  r.environment = cfg_.evidence.environment;
+  r.api_surface = std::string(contract::surface_name(surface));
+  r.upstream_surface = r.api_surface;
+  r.timestamp = clock_.wall();
+  char id[48];
+  std::snprintf(id, sizeof id, "rg-%s-%llu", run_id_.c_str() + 6,
+                static_cast<unsigned long long>(++next_request_));
+  r.request_id = id;
+  r.evidence_link = cfg_.evidence.path + "#" + r.request_id;
+  r.request_bytes = body.size();
+  r.request_hash = salted_sha256_hex(hash_salt_, body);
+  r.config_fingerprint = cfg_.fingerprint;
+  r.response_shape_observed = "not_checked";
+  r.fallback_decision = "none";
+  return r;
+}
+
+void Gateway::complete(evidence::EvidenceRecord rec, contract::Surface surface,
+                       const std::string& route_used) {
+  rec.status_family = evidence::status_family(rec.status);
+  metrics_
+      .counter("readygate_requests_total", "Client requests by route, surface and status family",
+               {{"route", route_used.empty() ? "none" : route_used},
+                {"surface", std::string(contract::surface_name(surface))},
+                {"status_family", rec.status_family}})
+      .inc();
+  metrics_
+      .histogram("readygate_request_duration_seconds", "Client request duration",
+                 metrics::latency_buckets_seconds(),
+                 {{"surface", std::string(contract::surface_name(surface))}})
+      .observe(static_cast<double>(rec.total_ms) / 1000.0);
+  sink_->submit(std::move(rec));
+}
+
+void Gateway::count_skip(const std::string& route, std::string_view reason) {
+  metrics_
+      .counter("readygate_route_skips_total", "Routes skipped without an attempt",
+               {{"route", route}, {"reason", std::string(reason)}})
+      .inc();
+}
+
+void Gateway::count_fallback(const std::string& from_route, std::string_view reason) {
+  std::string r(reason.substr(0, reason.find(' ')));
+  metrics_
+      .counter("readygate_fallbacks_total", "Fallbacks away from a route",
+               {{"route", from_route}, {"reason", r.empty() ? "unknown" : r}})
+      .inc();
+}
+
+void Gateway::count_retry(const std::string& route) {
+  metrics_.counter("readygate_retries_total", "Upstream retries", {{"route", route}}).inc();
+}
+
+void Gateway::count_budget_rejection(const std::string& route) {
+  metrics_
+      .counter("readygate_budget_rejections_total", "Retries refused by the retry budget",
+               {{"route", route}})
+      .inc();
+}
+
+void Gateway::observe_attempt(const std::string& route, int status, int64_t first_byte_ms) {
+  metrics_
+      .counter("readygate_upstream_attempts_total", "Upstream attempts by route and status family",
+               {{"route", route}, {"status_family", evidence::status_family(status)}})
+      .inc();
+  if (first_byte_ms >= 0)
+    metrics_
+        .histogram("readygate_upstream_first_byte_seconds", "Upstream time to response head",
+                   metrics::latency_buckets_seconds(), {{"route", route}})
+        .observe(static_cast<double>(first_byte_ms) / 1000.0);
+}
+
+std::string Gateway::render_metrics() {
+  const SteadyTime now = clock_.now();
+  for (const auto& [name, rt] : routes_->routes()) {
+    const auto s = rt->state(now);
+    metrics_
+        .gauge("readygate_breaker_state",
+               "Circuit breaker state per route (0 closed, 1 open, 2 half-open)",
+               {{"route", name}})
+        .set(s == policy::BreakerState::kClosed ? 0 : s == policy::BreakerState::kOpen ? 1 : 2);
+  }
+  metrics_.gauge("readygate_in_flight_requests", "Client requests in flight")
+      .set(static_cast<double>(in_flight_.load()));
+  metrics_.gauge("readygate_evidence_dropped", "Evidence records dropped (queue full)")
+      .set(static_cast<double>(sink_->dropped()));
+  return metrics_.render();
+}
+
+}  // namespace readygate::gateway

@@ -1,0 +1,99 @@
+// Gateway: `readygate serve`. Owns the config, the route table (breakers,
+// budgets), metrics and the evidence sink, and runs one worker per thread.
+// Each worker has its own io_context, listeners (SO_REUSEPORT) and upstream
+// connection pools; shared policy state is locked per route/upstream.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "contract/surface.h"
+#include "config/config.h"
+#include "evidence/evidence_record.h"
+#include "evidence/evidence_sink.h"
+#include "metrics/registry.h"
+
+namespace readygate::gateway {
+
+struct GatewayOptions {
+  int threads = 1;
+  std::string ca_file;     // extra CA bundle for HTTPS upstreams (tests, private CAs)
+  uint64_t seed = 0;       // 0: from the OS
+  std::string run_id;      // empty: generated
+};
+
+class Worker;
+class RouteTable;
+struct net_tls_context_holder;
+
+class Gateway {
+ public:
+  // Throws std::runtime_error with a clear message on startup problems
+  // (credentials, CA file).
+  Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
+          std::shared_ptr<evidence::EvidenceSink> sink);
+  ~Gateway();
+
+  // Binds every listener on every worker. Returns the bound ports (useful
+  // with port 0: then all workers share the first worker's port).
+  std::expected<std::vector<uint16_t>, std::string> listen();
+  // Starts the worker threads; returns at once.
+  void start();
+  // Graceful stop: stop accepting, report not-ready, let in-flight requests
+  // finish within limits.shutdown_grace, then stop the workers and join.
+  void stop();
+  // Blocks until SIGINT/SIGTERM, then stop().
+  void run_until_signal();
+
+  const config::Config& config() const { return cfg_; }
+  metrics::Registry& metrics() { return metrics_; }
+  const Clock& clock() const { return clock_; }
+  RouteTable& routes() { return *routes_; }
+  evidence::EvidenceSink& sink() { return *sink_; }
+  const std::string& run_id() const { return run_id_; }
+  std::atomic<int64_t>& in_flight() { return in_flight_; }
+  bool draining() const { return draining_.load(); }
+
+  // Data-path hooks (thread-safe).
+  evidence::EvidenceRecord new_record(contract::Surface surface, std::string_view body);
+  void complete(evidence::EvidenceRecord rec, contract::Surface surface,
+                const std::string& route_used);
+  void count_skip(const std::string& route, std::string_view reason);
+  void count_fallback(const std::string& from_route, std::string_view reason);
+  void count_retry(const std::string& route);
+  void count_budget_rejection(const std::string& route);
+  void observe_attempt(const std::string& route, int status, int64_t first_byte_ms);
+  std::string render_metrics();
+
+ private:
+  config::Config cfg_;
+  GatewayOptions opts_;
+  const Clock& clock_;
+  std::shared_ptr<evidence::EvidenceSink> sink_;
+  metrics::Registry metrics_;
+  std::unique_ptr<RouteTable> routes_;
+  std::string run_id_;
+  std::string hash_salt_;
+  std::atomic<uint64_t> next_request_{0};
+  std::unique_ptr<net_tls_context_holder> tls_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
+  bool started_ = false;
+};
+
+// `readygate serve --config FILE [--check]`: the process entry point.
+struct ServeOptions {
+  std::string config_path;
+  bool check_only = false;
+  GatewayOptions gateway;
+};
+int run_serve(const ServeOptions& opts);
+
+}  // namespace readygate::gateway

@@ -1,0 +1,91 @@
+#include "gateway/route_runtime.h"
+
+namespace readygate::gateway {
+
+policy::RetryConfig to_retry_config(const config::RetrySettings& s) {
+  policy::RetryConfig r;
+  r.max_attempts = s.max_attempts;
+  r.base = s.base;
+  r.base_after_429 = s.base_after_429;
+  r.cap = s.cap;
+  r.retry_after_cap = s.retry_after_cap;
+  r.retry_after_jitter = policy::RetryConfig{}.retry_after_jitter;
+  return r;
+}
+
+policy::BreakerConfig to_breaker_config(const config::BreakerSettings& s) {
+  policy::BreakerConfig b;
+  b.consecutive_failures = s.consecutive_failures;
+  b.failure_rate = s.failure_rate;
+  b.min_calls = s.min_calls;
+  b.window = std::chrono::duration_cast<std::chrono::seconds>(s.window);
+  b.open_base = s.open_base;
+  b.open_max = s.open_max;
+  b.half_open_probes = s.half_open_probes;
+  return b;
+}
+
+policy::BudgetConfig to_budget_config(const config::BudgetSettings& s) {
+  policy::BudgetConfig b;
+  b.ratio = s.ratio;
+  b.window = std::chrono::duration_cast<std::chrono::seconds>(s.window);
+  b.min_retries_per_second = s.min_retries_per_second;
+  return b;
+}
+
+RouteRuntime::RouteRuntime(const config::RouteConfig& c, std::string secret, UpstreamBudget* b)
+    : cfg(c),
+      credential(std::move(secret)),
+      retry(to_retry_config(c.retry)),
+      budget(b),
+      breaker(to_breaker_config(c.breaker)) {}
+
+bool RouteRuntime::allow(SteadyTime now) {
+  std::lock_guard lock(mu);
+  return breaker.allow(now);
+}
+
+void RouteRuntime::on_success(SteadyTime now) {
+  std::lock_guard lock(mu);
+  breaker.on_success(now);
+}
+
+void RouteRuntime::on_failure(SteadyTime now) {
+  std::lock_guard lock(mu);
+  breaker.on_failure(now);
+}
+
+void RouteRuntime::on_ignored(SteadyTime now) {
+  std::lock_guard lock(mu);
+  breaker.on_ignored(now);
+}
+
+policy::BreakerState RouteRuntime::state(SteadyTime now) {
+  std::lock_guard lock(mu);
+  return breaker.state(now);
+}
+
+std::expected<std::unique_ptr<RouteTable>, std::string> RouteTable::build(
+    const config::Config& cfg) {
+  auto t = std::make_unique<RouteTable>();
+  for (const auto& r : cfg.routes) {
+    std::string secret;
+    if (r.credential.source != config::Credential::Source::kNone) {
+      auto s = config::resolve_credential(r.credential);
+      if (!s) return std::unexpected("route '" + r.name + "': " + s.error());
+      secret = std::move(*s);
+    }
+    const std::string key = r.scheme + "://" + r.host + ":" + std::to_string(r.port);
+    auto& b = t->budgets_[key];
+    if (!b) b = std::make_unique<UpstreamBudget>(to_budget_config(cfg.budget));
+    t->routes_[r.name] = std::make_unique<RouteRuntime>(r, std::move(secret), b.get());
+  }
+  return t;
+}
+
+RouteRuntime* RouteTable::find(std::string_view name) {
+  auto it = routes_.find(name);
+  return it == routes_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace readygate::gateway

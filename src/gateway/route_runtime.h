@@ -1,0 +1,61 @@
+// Shared runtime state of routes and upstreams, used by every worker.
+// Decisions stay in policy/ (pure); this only pairs them with a lock.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "config/config.h"
+#include "policy/circuit_breaker.h"
+#include "policy/retry_budget.h"
+#include "policy/retry_policy.h"
+
+namespace readygate::gateway {
+
+// One per upstream (scheme://host:port): retries are budgeted per upstream.
+struct UpstreamBudget {
+  explicit UpstreamBudget(const policy::BudgetConfig& c) : budget(c) {}
+  std::mutex mu;
+  policy::RetryBudget budget;
+};
+
+// One per configured route. Thread-safe through `mu`.
+struct RouteRuntime {
+  RouteRuntime(const config::RouteConfig& c, std::string secret, UpstreamBudget* b);
+
+  const config::RouteConfig& cfg;
+  const std::string credential;  // resolved secret; never logged
+  policy::RetryConfig retry;
+  UpstreamBudget* budget;        // owned by RouteTable
+  std::mutex mu;
+  policy::CircuitBreaker breaker;
+
+  bool allow(SteadyTime now);
+  void on_success(SteadyTime now);
+  void on_failure(SteadyTime now);
+  void on_ignored(SteadyTime now);  // an allowed call with no verdict (4xx, budget refusal)
+  policy::BreakerState state(SteadyTime now);
+};
+
+// All routes and budgets of a config. Built once at startup.
+class RouteTable {
+ public:
+  // Resolves credentials; an error names the route and variable/path.
+  static std::expected<std::unique_ptr<RouteTable>, std::string> build(const config::Config& cfg);
+  RouteRuntime* find(std::string_view name);
+  const std::map<std::string, std::unique_ptr<RouteRuntime>, std::less<>>& routes() const {
+    return routes_;
+  }
+
+ private:
+  std::map<std::string, std::unique_ptr<UpstreamBudget>, std::less<>> budgets_;
+  std::map<std::string, std::unique_ptr<RouteRuntime>, std::less<>> routes_;
+};
+
+policy::RetryConfig to_retry_config(const config::RetrySettings& s);
+policy::BreakerConfig to_breaker_config(const config::BreakerSettings& s);
+policy::BudgetConfig to_budget_config(const config::BudgetSettings& s);
+
+}  // namespace readygate::gateway

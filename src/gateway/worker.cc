@@ -1,0 +1,288 @@
+#include "gateway/worker.h"
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "base/http_date.h"
+#include "base/json_text.h"
+#include "base/sha256.h"
+#include "contract/api_error.h"
+#include "contract/shape_check.h"
+#include "contract/sse_parser.h"
+#include "contract/stream_check.h"
+#include "contract/stream_error.h"
+#include "gateway/sanitize.h"
+
+namespace readygate::gateway {
+
+namespace http = net::http;
+using contract::Classification;
+using contract::ErrorClass;
+using contract::Surface;
+using contract::TransportError;
+using std::chrono::milliseconds;
+
+
+std::string upstream_path(const config::RouteConfig& r) {
+  return r.base_path + (r.surface == Surface::kChatCompletions ? "/chat/completions" : "/responses");
+}
+
+Worker::Worker(Gateway& gw, uint64_t seed, net::asio::ssl::context* tls)
+    : gw_(gw), rng_(seed), tls_(tls) {}
+
+Worker::~Worker() = default;
+
+std::expected<std::vector<uint16_t>, std::string> Worker::listen(
+    const std::vector<uint16_t>& ports) {
+  const auto& cfg = gw_.config();
+  net::ServerLimits limits;
+  limits.max_body_bytes = cfg.limits.max_body_bytes;
+  limits.max_header_bytes = cfg.limits.max_header_bytes;
+  limits.header_read_timeout = cfg.limits.client_header_timeout;
+  limits.body_read_timeout = cfg.limits.client_body_timeout;
+  limits.write_timeout = cfg.limits.client_write_timeout;
+  limits.idle_timeout = cfg.limits.idle_timeout;
+  limits.max_connections = cfg.limits.max_connections;
+  std::vector<uint16_t> bound;
+  for (size_t i = 0; i < cfg.listeners.size(); ++i) {
+    auto server = std::make_unique<net::HttpServer>(
+        io_, limits, [this](net::Exchange& ex) { return handle(ex); });
+    const uint16_t port = i < ports.size() ? ports[i] : cfg.listeners[i].port;
+    auto ep = server->listen(cfg.listeners[i].host, port, /*reuse_port=*/true);
+    if (!ep) return std::unexpected(ep.error());
+    bound.push_back(ep->port());
+    servers_.push_back(std::move(server));
+  }
+  return bound;
+}
+
+void Worker::run() {
+  for (auto& s : servers_) s->start();
+  io_.run();
+}
+
+void Worker::stop_accepting() {
+  for (auto& s : servers_) s->stop();
+}
+
+void Worker::stop() { io_.stop(); }
+
+net::UpstreamPool& Worker::pool_for(const RouteRuntime& rt) {
+  auto& p = pools_[rt.cfg.name];
+  if (!p)
+    p = std::make_unique<net::UpstreamPool>(
+        io_, net::UpstreamTarget{rt.cfg.host, rt.cfg.port, rt.cfg.tls},
+        rt.cfg.tls ? tls_ : nullptr);
+  return *p;
+}
+
+net::Task<void> Worker::sleep_for(milliseconds d) {
+  if (d.count() <= 0) co_return;
+  net::asio::steady_timer t(io_, d);
+  net::error_code ec;
+  co_await t.async_wait(net::use_ec(ec));
+}
+
+http::request<http::string_body> Worker::upstream_request(const RequestState& st,
+                                                          const RouteRuntime& rt) const {
+  const auto& r = rt.cfg;
+  http::request<http::string_body> req{http::verb::post, upstream_path(r), 11};
+  const bool default_port = (r.tls && r.port == 443) || (!r.tls && r.port == 80);
+  req.set(http::field::host, default_port ? r.host : r.host + ":" + std::to_string(r.port));
+  req.set(http::field::content_type, "application/json");
+  req.set(http::field::accept, st.facts.stream ? "text/event-stream" : "application/json");
+  req.set(http::field::user_agent, "readygate/0.1");
+  if (!rt.credential.empty()) req.set(http::field::authorization, "Bearer " + rt.credential);
+  for (const auto& [k, v] : r.headers) req.set(k, v);
+  if (!r.model.empty() && r.model != st.facts.model) {
+    auto doc = nlohmann::json::parse(*st.body, nullptr, false);
+    doc["model"] = r.model;
+    req.body() = doc.dump();
+  } else {
+    req.body() = *st.body;
+  }
+  req.prepare_payload();
+  return req;
+}
+
+net::Task<void> Worker::handle(net::Exchange& ex) {
+  const auto& req = ex.request();
+  std::string_view target = req.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  auto plain = [](unsigned status, std::string content_type, std::string body) {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    res.set(http::field::content_type, content_type);
+    res.body() = std::move(body);
+    return res;
+  };
+  if (req.method() == http::verb::get) {
+    if (path == "/healthz") {
+      co_await ex.send(plain(200, "application/json", "{\"status\":\"ok\"}"));
+      co_return;
+    }
+    if (path == "/readyz") {
+      const bool ready = !gw_.draining();
+      co_await ex.send(plain(ready ? 200 : 503, "application/json",
+                             ready ? "{\"status\":\"ready\"}" : "{\"status\":\"draining\"}"));
+      co_return;
+    }
+    if (path == "/metrics") {
+      co_await ex.send(plain(200, "text/plain; version=0.0.4", gw_.render_metrics()));
+      co_return;
+    }
+    if (path == "/v1/models") {
+      std::string body = "{\"object\":\"list\",\"data\":[";
+      bool first = true;
+      for (const auto& c : gw_.config().chains) {
+        if (!first) body += ',';
+        first = false;
+        body += "{\"id\":" + json_quote(c.model) +
+                ",\"object\":\"model\",\"created\":0,\"owned_by\":\"readygate\"}";
+      }
+      body += "]}";
+      co_await ex.send(plain(200, "application/json", std::move(body)));
+      co_return;
+    }
+  }
+  const auto surface = contract::surface_from_path(path);
+  if (!surface) {
+    auto res = net::json_error_response(404, "invalid_request_error",
+                                        "Unknown request URL: " + std::string(path) + ".", "",
+                                        "unknown_url");
+    co_await ex.send(std::move(res));
+    co_return;
+  }
+  if (req.method() != http::verb::post) {
+    co_await ex.send(net::json_error_response(405, "invalid_request_error",
+                                              "Use POST for " + std::string(path) + "."));
+    co_return;
+  }
+  ++gw_.in_flight();
+  co_await handle_completion(ex, *surface);
+  --gw_.in_flight();
+}
+
+net::Task<void> Worker::send_error(net::Exchange& ex, RequestState& st, int status,
+                                   std::string_view type, std::string_view message,
+                                   std::string_view code, std::string_view param) {
+  auto res = net::json_error_response(static_cast<unsigned>(status), type, message, param, code);
+  res.set("x-should-retry", "false");
+  res.set("x-readygate-attempts", std::to_string(st.total_attempts));
+  if (!st.route_used.empty()) res.set("x-readygate-route", st.route_used);
+  res.set("x-readygate-request-id", st.rec.request_id);
+  st.rec.status = status;
+  co_await ex.send(std::move(res));
+}
+
+net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
+  RequestState st;
+  st.surface = surface;
+  st.start = gw_.clock().now();
+  st.body = &ex.request().body();
+  st.rec = gw_.new_record(surface, *st.body);
+
+  // Client authentication (constant-time compare of the key's hash).
+  if (!gw_.config().client_keys.empty()) {
+    std::string_view auth;
+    if (auto it = ex.request().find(http::field::authorization); it != ex.request().end())
+      auth = it->value();
+    const std::string_view key = auth.starts_with("Bearer ") ? auth.substr(7) : std::string_view{};
+    if (key.empty() || !config::match_client_key(gw_.config(), key)) {
+      co_await send_error(ex, st, 401, "invalid_request_error",
+                          key.empty() ? "Missing client key: send 'Authorization: Bearer KEY'."
+                                      : "Incorrect client key provided.",
+                          "invalid_api_key");
+      finish(st);
+      co_return;
+    }
+  }
+  auto facts = contract::check_request(surface, *st.body);
+  if (!facts) {
+    co_await send_error(ex, st, facts.error().status, facts.error().type, facts.error().message,
+                        facts.error().code, facts.error().param);
+    finish(st);
+    co_return;
+  }
+  st.facts = std::move(*facts);
+  st.rec.stream = st.facts.stream;
+  st.rec.chain = st.facts.model;
+  st.chain = gw_.config().find_chain(st.facts.model);
+  if (!st.chain) {
+    co_await send_error(ex, st, 404, "invalid_request_error",
+                        "The model '" + sanitize_text(st.facts.model) +
+                            "' is not configured on this gateway.",
+                        "model_not_found", "model");
+    finish(st);
+    co_return;
+  }
+
+  std::vector<std::string> skipped;
+  for (const auto& name : st.chain->routes) {
+    RouteRuntime* rt = gw_.routes().find(name);
+    if (!rt) continue;  // validated at load; defensive
+    if (rt->cfg.surface != surface) {
+      skipped.push_back("skipped:" + name + ":surface_mismatch");
+      continue;
+    }
+    if (!rt->allow(gw_.clock().now())) {
+      skipped.push_back("skipped:" + name + ":breaker_open");
+      gw_.count_skip(name, "breaker_open");
+      continue;
+    }
+    st.rec.routes_tried.push_back(name);
+    const RouteResult r = co_await try_route(ex, st, *rt);
+    if (r == RouteResult::kServed || r == RouteResult::kReturnError) {
+      if (st.rec.routes_tried.size() > 1 || !skipped.empty()) {
+        std::string d;
+        for (const auto& s : skipped) d += s + ";";
+        d += "fallback:" + name;
+        st.rec.fallback_decision = d;
+      }
+      finish(st);
+      co_return;
+    }
+    gw_.count_fallback(name, st.rec.attempts.empty() ? "" : st.rec.attempts.back().reason);
+  }
+  // Nothing served: the last upstream error, sanitized, or 503 when no route ran.
+  std::string d;
+  for (const auto& s : skipped) d += s + ";";
+  d += st.rec.routes_tried.empty() ? "no_route_available" : "exhausted";
+  st.rec.fallback_decision = d;
+  if (st.last_status == 0) {
+    co_await send_error(ex, st, 503, "server_error",
+                        st.rec.routes_tried.empty()
+                            ? "No route is available for this model right now (circuit open)."
+                            : st.last_message,
+                        st.rec.routes_tried.empty() ? "no_route_available" : st.last_code);
+  } else {
+    co_await send_error(ex, st, st.last_status, st.last_type, st.last_message, st.last_code);
+  }
+  finish(st);
+}
+
+}  // namespace readygate::gateway
+
+namespace readygate::gateway {
+
+void Worker::read_usage(RequestState& st, const std::string& body) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object usage;
+  if (parser.parse(body).get(doc) || doc["usage"].get_object().get(usage)) return;
+  const bool chat = st.surface == Surface::kChatCompletions;
+  auto get = [&](const char* k) -> std::optional<int64_t> {
+    int64_t v;
+    if (usage[k].get_int64().get(v)) return std::nullopt;
+    return v;
+  };
+  st.rec.prompt_tokens = get(chat ? "prompt_tokens" : "input_tokens");
+  st.rec.completion_tokens = get(chat ? "completion_tokens" : "output_tokens");
+  st.rec.total_tokens = get("total_tokens");
+}
+
+void Worker::finish(RequestState& st) {
+  st.rec.total_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
+  gw_.complete(std::move(st.rec), st.surface, st.route_used);
+}
+
+}  // namespace readygate::gateway

@@ -1,0 +1,83 @@
+// Worker: one thread's share of the gateway. Serves client connections and
+// runs the data path (chain -> route -> attempt loop) for each request.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/random.h"
+#include "contract/error_class.h"
+#include "contract/request_check.h"
+#include "evidence/evidence_record.h"
+#include "evidence/evidence_sink.h"
+#include "gateway/gateway.h"
+#include "gateway/route_runtime.h"
+#include "net/http_server.h"
+#include "net/upstream.h"
+
+namespace readygate::gateway {
+
+class Worker {
+ public:
+  Worker(Gateway& gw, uint64_t seed, net::asio::ssl::context* tls);
+  ~Worker();
+
+  std::expected<std::vector<uint16_t>, std::string> listen(const std::vector<uint16_t>& ports);
+  void run();          // runs the io_context until stopped
+  void stop_accepting();
+  void stop();
+
+ private:
+  struct RequestState;
+  struct Attempt;
+  enum class RouteResult { kServed, kFallback, kReturnError };
+  static constexpr size_t kMaxResponseBytes = 64 << 20;
+  static constexpr size_t kMaxErrorBytes = 1 << 20;
+
+  net::Task<void> handle(net::Exchange& ex);
+  net::Task<void> handle_completion(net::Exchange& ex, contract::Surface surface);
+  net::Task<RouteResult> try_route(net::Exchange& ex, RequestState& st, RouteRuntime& rt);
+  net::Task<Attempt> attempt_once(net::Exchange& ex, RequestState& st, RouteRuntime& rt,
+                                  SteadyTime deadline);
+  net::Task<Attempt> relay_stream(net::Exchange& ex, RequestState& st, RouteRuntime& rt,
+                                  net::UpstreamConnection& conn, const net::UpstreamHead& head,
+                                  Attempt a);
+  void read_usage(RequestState& st, const std::string& body);
+  net::Task<void> send_error(net::Exchange& ex, RequestState& st, int status,
+                             std::string_view type, std::string_view message,
+                             std::string_view code, std::string_view param = {});
+  net::Task<void> sleep_for(std::chrono::milliseconds d);
+  net::UpstreamPool& pool_for(const RouteRuntime& rt);
+  net::http::request<net::http::string_body> upstream_request(const RequestState& st,
+                                                              const RouteRuntime& rt) const;
+  void finish(RequestState& st);
+
+  Gateway& gw_;
+  net::asio::io_context io_{1};
+  SeededRandom rng_;
+  net::asio::ssl::context* tls_;
+  std::vector<std::unique_ptr<net::HttpServer>> servers_;
+  std::map<std::string, std::unique_ptr<net::UpstreamPool>, std::less<>> pools_;
+};
+
+// Per-request state of the data path (internal to the worker's .cc files).
+struct Worker::RequestState {
+  contract::Surface surface = contract::Surface::kChatCompletions;
+  contract::RequestFacts facts;
+  const config::ChainConfig* chain = nullptr;
+  const std::string* body = nullptr;
+  SteadyTime start;
+  evidence::EvidenceRecord rec;
+  int total_attempts = 0;
+  std::string route_used;
+  // What the client gets if every route fails.
+  int last_status = 0;
+  std::string last_type = "server_error";
+  std::string last_code;
+  std::string last_message = "No upstream route could serve the request.";
+  HeaderList last_headers;
+};
+
+}  // namespace readygate::gateway

@@ -1,0 +1,225 @@
+#include "net/upstream.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/verify_mode.hpp>
+#include <limits>
+#include <stdexcept>
+
+namespace readygate::net {
+namespace {
+
+using contract::TransportError;
+
+template <typename S>
+beast::tcp_stream& lowest(S& s) {
+  return beast::get_lowest_layer(s);
+}
+
+// Maps an error while waiting for a response to a transport error.
+TransportError read_error(const error_code& ec, TransportError on_timeout) {
+  if (ec == beast::error::timeout) return on_timeout;
+  if (ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
+    return TransportError::kReset;
+  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || ec == http::error::partial_message ||
+      ec == asio::error::broken_pipe || ec == asio::error::connection_aborted)
+    return TransportError::kReset;
+  if (ec.category() == make_error_code(http::error::end_of_stream).category())
+    return TransportError::kProtocol;
+  return TransportError::kReset;
+}
+
+}  // namespace
+
+UpstreamConnection::UpstreamConnection(UpstreamStream stream) : stream_(std::move(stream)) {}
+
+UpstreamConnection::~UpstreamConnection() { close(); }
+
+void UpstreamConnection::close() {
+  error_code ec;
+  std::visit([&](auto& s) { lowest(s).socket().close(ec); }, stream_);
+  broken_ = true;
+}
+
+bool UpstreamConnection::done() const { return parser_ && parser_->is_done(); }
+
+bool UpstreamConnection::reusable() const {
+  return !broken_ && parser_ && parser_->is_done() && parser_->get().keep_alive();
+}
+
+Task<std::expected<void, TransportError>> UpstreamConnection::send(
+    const http::request<http::string_body>& req, std::chrono::milliseconds deadline) {
+  error_code ec;
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+    plain->expires_after(deadline);
+    co_await http::async_write(*plain, req, use_ec(ec));
+  } else {
+    auto& tls = std::get<1>(stream_);
+    lowest(tls).expires_after(deadline);
+    co_await http::async_write(tls, req, use_ec(ec));
+  }
+  if (ec) {
+    broken_ = true;
+    co_return std::unexpected(ec == beast::error::timeout ? TransportError::kFirstByteTimeout
+                                                          : TransportError::kReset);
+  }
+  parser_ = std::make_unique<http::response_parser<http::buffer_body>>();
+  // Not boost::none: Beast 1.74 compares Content-Length > none as true.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  co_return std::expected<void, TransportError>{};
+}
+
+Task<std::expected<UpstreamHead, TransportError>> UpstreamConnection::read_head(
+    std::chrono::milliseconds deadline) {
+  error_code ec;
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+    plain->expires_after(deadline);
+    co_await http::async_read_header(*plain, buffer_, *parser_, use_ec(ec));
+  } else {
+    auto& tls = std::get<1>(stream_);
+    lowest(tls).expires_after(deadline);
+    co_await http::async_read_header(tls, buffer_, *parser_, use_ec(ec));
+  }
+  if (ec) {
+    broken_ = true;
+    co_return std::unexpected(read_error(ec, TransportError::kFirstByteTimeout));
+  }
+  UpstreamHead head;
+  const auto& msg = parser_->get();
+  head.status = static_cast<int>(msg.result_int());
+  for (const auto& f : msg) head.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  head.chunked = parser_->chunked();
+  if (auto len = parser_->content_length()) head.content_length = *len;
+  co_return head;
+}
+
+Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
+    std::string& out, std::chrono::milliseconds idle) {
+  out.clear();
+  while (!parser_->is_done()) {
+    auto& body = parser_->get().body();
+    body.data = chunk_;
+    body.size = sizeof chunk_;
+    error_code ec;
+    if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+      plain->expires_after(idle);
+      co_await http::async_read_some(*plain, buffer_, *parser_, use_ec(ec));
+    } else {
+      auto& tls = std::get<1>(stream_);
+      lowest(tls).expires_after(idle);
+      co_await http::async_read_some(tls, buffer_, *parser_, use_ec(ec));
+    }
+    if (ec == http::error::need_buffer) ec = {};
+    const size_t n = sizeof chunk_ - parser_->get().body().size;
+    out.append(chunk_, n);
+    if (ec) {
+      broken_ = true;
+      co_return std::unexpected(read_error(ec, TransportError::kIdleTimeout));
+    }
+    if (n > 0) break;  // hand over what arrived; chunk framing alone yields nothing
+  }
+  co_return std::expected<void, TransportError>{};
+}
+
+Task<std::expected<std::string, TransportError>> UpstreamConnection::read_all(
+    size_t limit, std::chrono::milliseconds idle) {
+  std::string all, piece;
+  while (!done()) {
+    auto r = co_await read_some(piece, idle);
+    if (!r) co_return std::unexpected(r.error());
+    all += piece;
+    if (all.size() > limit) {
+      broken_ = true;
+      co_return std::unexpected(TransportError::kProtocol);
+    }
+  }
+  co_return all;
+}
+
+UpstreamPool::UpstreamPool(asio::io_context& io, UpstreamTarget target,
+                           asio::ssl::context* tls_ctx, size_t max_idle)
+    : io_(io), target_(std::move(target)), tls_ctx_(tls_ctx), max_idle_(max_idle) {}
+
+void UpstreamPool::release(std::unique_ptr<UpstreamConnection> c) {
+  if (!c || !c->reusable() || idle_.size() >= max_idle_) return;
+  idle_.push_back(std::move(c));
+}
+
+Task<std::expected<std::unique_ptr<UpstreamConnection>, TransportError>> UpstreamPool::acquire(
+    std::chrono::milliseconds connect_deadline) {
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    ++stats_.reuses;
+    c->reused = true;
+    co_return c;
+  }
+  error_code ec;
+  std::vector<tcp::endpoint> endpoints;
+  auto addr = asio::ip::make_address(target_.host == "localhost" ? "127.0.0.1" : target_.host, ec);
+  if (!ec) {
+    endpoints.emplace_back(addr, target_.port);
+  } else {
+    tcp::resolver resolver(io_);
+    auto results = co_await resolver.async_resolve(target_.host, std::to_string(target_.port),
+                                                   use_ec(ec));
+    if (ec) {
+      ++stats_.connect_failures;
+      co_return std::unexpected(TransportError::kResolve);
+    }
+    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  }
+  beast::tcp_stream tcp_stream(io_);
+  tcp_stream.expires_after(connect_deadline);
+  co_await tcp_stream.async_connect(endpoints, use_ec(ec));
+  if (ec) {
+    ++stats_.connect_failures;
+    co_return std::unexpected(ec == beast::error::timeout ? TransportError::kConnectTimeout
+                                                          : TransportError::kConnectRefused);
+  }
+  tcp_stream.socket().set_option(tcp::no_delay(true), ec);
+  ++stats_.connects;
+  if (!target_.tls) co_return std::make_unique<UpstreamConnection>(std::move(tcp_stream));
+
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp_stream), *tls_ctx_);
+  SSL* ssl = tls.native_handle();
+  error_code addr_ec;
+  asio::ip::make_address(target_.host, addr_ec);
+  if (addr_ec) {
+    SSL_set_tlsext_host_name(ssl, target_.host.c_str());  // SNI for names only
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (!SSL_set1_host(ssl, target_.host.c_str())) co_return std::unexpected(TransportError::kTls);
+  } else if (!X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), target_.host.c_str())) {
+    co_return std::unexpected(TransportError::kTls);
+  }
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  lowest(tls).expires_after(connect_deadline);
+  co_await tls.async_handshake(asio::ssl::stream_base::client, use_ec(ec));
+  if (ec) {
+    ++stats_.connect_failures;
+    co_return std::unexpected(ec == beast::error::timeout ? TransportError::kConnectTimeout
+                                                          : TransportError::kTls);
+  }
+  co_return std::make_unique<UpstreamConnection>(std::move(tls));
+}
+
+std::unique_ptr<asio::ssl::context> make_client_tls_context(const std::string& extra_ca_file) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1);
+  ctx->set_default_verify_paths();
+  if (!extra_ca_file.empty()) {
+    error_code ec;
+    ctx->load_verify_file(extra_ca_file, ec);
+    if (ec) throw std::runtime_error("cannot load CA file '" + extra_ca_file + "': " + ec.message());
+  }
+  ctx->set_verify_mode(asio::ssl::verify_peer);
+  return ctx;
+}
+
+}  // namespace readygate::net

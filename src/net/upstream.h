@@ -1,0 +1,119 @@
+// Upstream HTTP/1.1 client for the gateway: keep-alive connection pools per
+// upstream, HTTPS with certificate and host name verification against the
+// system CA store (plus an optional extra CA file) and SNI, and a response
+// reader that hands body bytes over as they arrive (streams are never
+// buffered whole). Every operation has its own deadline; failures come back
+// as contract::TransportError values, never as exceptions.
+//
+// Threading: a pool and its connections belong to one io_context run by one
+// thread (the gateway runs one worker per thread, each with its own pools).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "base/headers.h"
+#include "contract/error_class.h"
+#include "net/asio.h"
+
+namespace readygate::net {
+
+struct UpstreamTarget {
+  std::string host;
+  uint16_t port = 0;
+  bool tls = false;
+};
+
+using UpstreamStream = std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>>;
+
+// The parsed head of an upstream response.
+struct UpstreamHead {
+  int status = 0;
+  HeaderList headers;
+  bool chunked = false;
+  std::optional<uint64_t> content_length;
+};
+
+// One upstream connection with one exchange in flight at a time.
+class UpstreamConnection {
+ public:
+  explicit UpstreamConnection(UpstreamStream stream);
+  ~UpstreamConnection();
+
+  // Writes the request. `deadline` bounds the write.
+  Task<std::expected<void, contract::TransportError>> send(
+      const http::request<http::string_body>& req, std::chrono::milliseconds deadline);
+  // Reads the status line and headers; `deadline` is the first-byte deadline.
+  Task<std::expected<UpstreamHead, contract::TransportError>> read_head(
+      std::chrono::milliseconds deadline);
+  // Reads the next body bytes into `out` (replacing its contents); an empty
+  // result with done() true is the end of the body. `idle` bounds the wait.
+  Task<std::expected<void, contract::TransportError>> read_some(std::string& out,
+                                                                std::chrono::milliseconds idle);
+  // Reads the rest of the body, at most `limit` bytes (kProtocol beyond).
+  Task<std::expected<std::string, contract::TransportError>> read_all(
+      size_t limit, std::chrono::milliseconds idle);
+  bool done() const;
+  // Set by the pool when this connection was idle before: a failure before
+  // any response byte may then be a stale keep-alive, worth one reconnect.
+  bool reused = false;
+  // True when the response ended cleanly and the server allows reuse.
+  bool reusable() const;
+  void close();
+
+ private:
+  UpstreamStream stream_;
+  beast::flat_buffer buffer_;
+  std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
+  bool broken_ = false;
+  char chunk_[16384];
+};
+
+struct PoolStats {
+  uint64_t connects = 0;
+  uint64_t reuses = 0;
+  uint64_t connect_failures = 0;
+};
+
+// Keep-alive connections to one upstream.
+class UpstreamPool {
+ public:
+  // `tls_ctx` must outlive the pool; null for plain HTTP targets.
+  UpstreamPool(asio::io_context& io, UpstreamTarget target, asio::ssl::context* tls_ctx,
+               size_t max_idle = 64);
+
+  // An idle connection, or a new one (resolve + connect + TLS handshake
+  // within `connect_deadline`).
+  Task<std::expected<std::unique_ptr<UpstreamConnection>, contract::TransportError>> acquire(
+      std::chrono::milliseconds connect_deadline);
+  // Returns a connection after a complete response; closed if not reusable.
+  void release(std::unique_ptr<UpstreamConnection> c);
+
+  const UpstreamTarget& target() const { return target_; }
+  const PoolStats& stats() const { return stats_; }
+  size_t idle() const { return idle_.size(); }
+
+ private:
+  asio::io_context& io_;
+  UpstreamTarget target_;
+  asio::ssl::context* tls_ctx_;
+  size_t max_idle_;
+  std::deque<std::unique_ptr<UpstreamConnection>> idle_;
+  PoolStats stats_;
+};
+
+// A TLS client context that verifies peers against the system CA store and,
+// when given, an extra PEM CA file. Throws at startup on a bad CA file.
+std::unique_ptr<asio::ssl::context> make_client_tls_context(const std::string& extra_ca_file = {});
+
+}  // namespace readygate::net
