@@ -4,15 +4,16 @@
 # completions, interleaved runs (A B A B ...) so machine drift hits both.
 #
 #   bench/mock-bench.sh [--bin build/release/src/cli/readygate] [--conns "1 16 64"]
-#                       [--reps 3] [--duration 10s]
+#                       [--reps 3] [--duration 10s] [--log-flush-ms 0]
+# The request log is on in every run (--log-flush-ms 0: a flush per request).
 # Needs nginx and wrk (scripts/setup.sh with READYGATE_SETUP_BENCH=1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin="$root/build/release/src/cli/readygate" conns="1 16 64" reps=3 dur=10s
+bin="$root/build/release/src/cli/readygate" conns="1 16 64" reps=3 dur=10s flush=0
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bin=$2; shift 2;; --conns) conns=$2; shift 2;; --reps) reps=$2; shift 2;;
-    --duration) dur=$2; shift 2;; *) echo "unknown argument: $1" >&2; exit 2;;
+    --duration) dur=$2; shift 2;; --log-flush-ms) flush=$2; shift 2;; *) echo "unknown argument: $1" >&2; exit 2;;
   esac
 done
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk" >&2; exit 2; }
@@ -36,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 taskset -c 0 nginx -p "$work" -c "$work/nginx.conf"
 taskset -c 0 "$bin" mock --listen 127.0.0.1:18091 --api-key sk-bench --answer-tokens 24 \
-  --log "$work/mock-requests.jsonl" 2>"$work/logs/mock.err" &
+  --log "$work/mock-requests.jsonl" --log-flush-ms "$flush" 2>"$work/logs/mock.err" &
 mock_pid=$!
 sleep 0.5
 cat > "$work/post.lua" <<LUA
@@ -70,4 +71,4 @@ for c in conns:
     med = {t: [statistics.median(x[i] for x in [parse(f) for f in sorted(glob.glob(f"{work}/{t}_c{c}_r*.txt"))]) for i in range(2)] for t in ("nginx", "mock")}
     print(f"| {c} | {med['nginx'][0]:.0f} | {med['mock'][0]:.0f} | {med['mock'][0]/med['nginx'][0]:.2f}x | {med['nginx'][1]:.3f} | {med['mock'][1]:.3f} |")
 PY
-echo "mock request log lines: $(wc -l < "$work/mock-requests.jsonl") (logging was on)"
+echo "mock request log lines: $(wc -l < "$work/mock-requests.jsonl") (logging on, --log-flush-ms $flush)"

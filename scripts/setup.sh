@@ -2,7 +2,7 @@
 # Installs what readygate needs to build and test on Debian 12 (run as root).
 # Idempotent: only missing packages are installed.
 set -euo pipefail
-pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificates python3
+pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl python3
       libboost1.74-dev libssl-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
       libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libhiredis-dev
       libgtest-dev libgmock-dev libbenchmark-dev)

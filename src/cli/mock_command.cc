@@ -31,6 +31,10 @@ Runner setup_mock(CLI::App& sub) {
   sub.add_option("--log", opts->log_path, "Append a JSONL request log to FILE ('-': stdout)");
   sub.add_option("--log-salt", opts->log_salt,
                  "Salt for body hashes in the log (default: random per run)");
+  sub.add_option("--log-flush-ms", opts->log_flush_ms,
+                 "0: flush each log line as written (readers see it before the response); N: "
+                 "batch lines and flush every N ms (load tests)")
+      ->check(CLI::Range(0, 10'000));
   sub.add_option("--threads", opts->threads, "I/O threads")->check(CLI::Range(1, 64));
   sub.footer(mock::mock_help_footer());
   return [opts] { return mock::run_mock(*opts); };

@@ -49,6 +49,7 @@ struct Worker::Attempt {
   bool served = false;
   bool committed = false;      // bytes reached the client
   bool fallback_now = false;   // shape mismatch / truncated before the first byte
+  bool client_gone = false;    // the client closed first: says nothing of the route's health
   Classification cls;
   int status = 0;
   std::string reason;
@@ -107,7 +108,7 @@ net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState
       st.rec.attempts.push_back(std::move(rec));
       st.route_used = rt.cfg.name;
       st.rec.route_used = rt.cfg.name;
-      if (a.committed && !a.reason.empty())
+      if (a.committed && !a.reason.empty() && !a.client_gone)
         rt.on_failure(gw_.clock().now());  // served, but the stream broke after commit
       else
         rt.on_success(gw_.clock().now());
@@ -248,9 +249,15 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
   res.set("x-readygate-request-id", st.rec.request_id);
   res.body() = std::move(*body);
   st.rec.status = 200;
+  st.rec.first_byte_ms =
+      std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
   a.served = true;
   a.committed = true;
-  co_await ex.send(std::move(res));
+  if (!co_await ex.send(std::move(res))) {
+    st.rec.status = 499;  // the client closed the connection before the answer reached it
+    a.reason = "client went away";
+    a.client_gone = true;
+  }
   co_return a;
 }
 
@@ -281,6 +288,16 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       event_seen = true;
     }
   }
+  if (event_seen && checker.verdict() == contract::StreamVerdict::kMalformed) {
+    // Not yet committed: a first event that is not the surface's shape is a
+    // shape failure like a bad JSON body, and may fall back.
+    a.cls = contract::classify_transport(TransportError::kProtocol);
+    a.reason = "stream malformed before any content";
+    st.rec.response_shape_observed = "mismatch";
+    for (const auto& p : checker.problems()) st.rec.shape_mismatches.push_back(p);
+    a.fallback_now = st.chain->fallback.on_shape_mismatch;
+    if (a.fallback_now) co_return a;
+  }
   if (!event_seen || checker.verdict() == contract::StreamVerdict::kErrorEvent) {
     a.cls = contract::classify_transport(TransportError::kReset);
     a.reason = event_seen ? "stream error event before any content" : "stream ended before its first event";
@@ -299,8 +316,11 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   a.served = true;
   a.committed = true;
   st.rec.status = 200;
+  st.rec.first_byte_ms =
+      std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
   if (!co_await ex.begin_stream(std::move(res)) || !co_await ex.write_chunk(pending)) {
     a.reason = "client went away";
+    a.client_gone = true;
     conn.close();
     st.rec.stream_verdict = "client_gone";
     co_return a;
@@ -317,6 +337,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
     while (parser.next(&ev)) checker.on_event(ev);
     if (!co_await ex.write_chunk(piece)) {
       a.reason = "client went away";
+      a.client_gone = true;
       conn.close();
       st.rec.stream_verdict = "client_gone";
       co_return a;
@@ -329,7 +350,9 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   st.rec.response_shape_observed = clean ? "documented_shape_seen"
                                    : verdict == contract::StreamVerdict::kTruncated ? "truncated"
                                                                                     : "mismatch";
-  if (!clean && verdict != contract::StreamVerdict::kErrorEvent &&
+  // A stream that already carried its terminal (or an upstream error event)
+  // gets nothing appended: a second ending would contradict the first.
+  if (!clean && !checker.terminal_seen() && verdict != contract::StreamVerdict::kErrorEvent &&
       verdict != contract::StreamVerdict::kFailed) {
     // End the client's stream with an error in its own surface, never a fake completion.
     std::string frame = parser.has_partial() ? "\n\n" : "";

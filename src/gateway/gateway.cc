@@ -6,6 +6,7 @@
 #include "base/http_date.h"
 #include "base/random.h"
 #include "base/sha256.h"
+#include "gateway/log.h"
 #include "gateway/route_runtime.h"
 #include "gateway/worker.h"
 
@@ -85,9 +86,10 @@ void Gateway::run_until_signal() {
   net::asio::signal_set signals(sig_io, SIGINT, SIGTERM);
   signals.async_wait([](const net::error_code&, int) {});
   sig_io.run();
-  std::fprintf(stderr, "readygate serve: signal received, draining (grace %lld ms)\n",
-               static_cast<long long>(cfg_.limits.shutdown_grace.count()));
+  const std::string grace = std::to_string(cfg_.limits.shutdown_grace.count());
+  log_event(LogLevel::kInfo, "draining", {{"grace_ms", grace}});
   stop();
+  log_event(LogLevel::kInfo, "stopped", {{"run_id", run_id_}});
 }
 
 evidence::EvidenceRecord Gateway::new_record(contract::Surface surface, std::string_view body) {
@@ -113,6 +115,20 @@ evidence::EvidenceRecord Gateway::new_record(contract::Surface surface, std::str
 void Gateway::complete(evidence::EvidenceRecord rec, contract::Surface surface,
                        const std::string& route_used) {
   rec.status_family = evidence::status_family(rec.status);
+  if (rec.status >= 500 || rec.status == 0 || rec.follow_up_needed || rec.fallback_decision != "none") {
+    const std::string status = std::to_string(rec.status);
+    const std::string attempts = std::to_string(rec.attempts.size());
+    log_event(rec.status >= 500 || rec.status == 0 ? LogLevel::kError : LogLevel::kWarn,
+              "request_degraded",
+              {{"request_id", rec.request_id},
+               {"chain", rec.chain},
+               {"route", route_used},
+               {"status", status},
+               {"attempts", attempts},
+               {"fallback", rec.fallback_decision},
+               {"shape", rec.response_shape_observed},
+               {"stream", rec.stream_verdict}});
+  }
   metrics_
       .counter("readygate_requests_total", "Client requests by route, surface and status family",
                {{"route", route_used.empty() ? "none" : route_used},

@@ -57,6 +57,7 @@ class Gateway {
   evidence::EvidenceSink& sink() { return *sink_; }
   const std::string& run_id() const { return run_id_; }
   std::atomic<int64_t>& in_flight() { return in_flight_; }
+  std::atomic<int64_t>& active_streams() { return active_streams_; }
   bool draining() const { return draining_.load(); }
 
   // Data-path hooks (thread-safe).
@@ -84,6 +85,7 @@ class Gateway {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> active_streams_{0};
   std::atomic<bool> draining_{false};
   bool started_ = false;
 };

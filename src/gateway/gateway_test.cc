@@ -264,3 +264,36 @@ TEST_F(GatewayTest, MetricsAndHealthEndpointsAnswer) {
 
 }  // namespace
 }  // namespace readygate::gateway
+
+namespace readygate::gateway {
+namespace {
+
+TEST_F(GatewayTest, StopLetsAnInFlightRequestFinish) {
+  Upstream primary({"slow_headers,delay_ms=600"}, "p");
+  start(primary, nullptr);
+  TestReply reply;
+  std::thread client([&] { reply = chat(); });
+  while (gw_->in_flight().load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  gw_->stop();  // waits for the request within limits.shutdown_grace
+  client.join();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(net::testing::http_request(port_, "GET", "/healthz").status, 0)
+      << "a stopped gateway accepts no new connections";
+}
+
+TEST_F(GatewayTest, StreamsBeyondTheLimitGetA503WithRetryAfter) {
+  Upstream primary({"slow_stream,event_delay_ms=100"}, "p");
+  start(primary, nullptr, "", "limits: {max_streams: 1}\n");
+  TestReply first;
+  std::thread client([&] { first = chat(kChatStream); });
+  while (gw_->active_streams().load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto second = chat(kChatStream);
+  client.join();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(second.status, 503);
+  EXPECT_EQ(second.header("retry-after"), "1");
+  EXPECT_EQ(nlohmann::json::parse(second.body)["error"]["code"], "too_many_streams");
+}
+
+}  // namespace
+}  // namespace readygate::gateway

@@ -1,5 +1,7 @@
 #include "gateway/route_runtime.h"
 
+#include "gateway/log.h"
+
 namespace readygate::gateway {
 
 policy::RetryConfig to_retry_config(const config::RetrySettings& s) {
@@ -38,7 +40,15 @@ RouteRuntime::RouteRuntime(const config::RouteConfig& c, std::string secret, Ups
       credential(std::move(secret)),
       retry(to_retry_config(c.retry)),
       budget(b),
-      breaker(to_breaker_config(c.breaker)) {}
+      breaker(to_breaker_config(c.breaker)) {
+  breaker.set_transition_hook([name = c.name](policy::BreakerState from, policy::BreakerState to) {
+    log_event(to == policy::BreakerState::kOpen ? LogLevel::kWarn : LogLevel::kInfo,
+              "breaker_transition",
+              {{"route", name},
+               {"from", policy::breaker_state_name(from)},
+               {"to", policy::breaker_state_name(to)}});
+  });
+}
 
 bool RouteRuntime::allow(SteadyTime now) {
   std::lock_guard lock(mu);

@@ -216,6 +216,28 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     co_return;
   }
 
+  // Bounded concurrent streams: past the limit, a transient 503 the client may retry later.
+  struct StreamSlot {
+    std::atomic<int64_t>* n = nullptr;
+    ~StreamSlot() {
+      if (n) --*n;
+    }
+  } slot;
+  if (st.facts.stream) {
+    if (gw_.active_streams().fetch_add(1) >= static_cast<int64_t>(gw_.config().limits.max_streams)) {
+      --gw_.active_streams();
+      auto res = net::json_error_response(503, "server_error",
+                                          "Too many concurrent streams on this gateway.", "",
+                                          "too_many_streams");
+      res.set(http::field::retry_after, "1");
+      st.rec.status = 503;
+      co_await ex.send(std::move(res));
+      finish(st);
+      co_return;
+    }
+    slot.n = &gw_.active_streams();
+  }
+
   std::vector<std::string> skipped;
   for (const auto& name : st.chain->routes) {
     RouteRuntime* rt = gw_.routes().find(name);

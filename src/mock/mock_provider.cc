@@ -107,9 +107,10 @@ MockProvider::MockProvider(net::asio::io_context& io, const MockOptions& opts)
                                         opts.seed);
   }
   if (!opts.log_path.empty()) {
-    if (auto err = log_.open(opts.log_path); !err.empty()) throw std::runtime_error(err);
+    if (auto err = log_.open(opts.log_path, opts.log_flush_ms); !err.empty()) throw std::runtime_error(err);
   }
   salt_ = opts.log_salt.empty() ? std::to_string(os_entropy_seed()) : opts.log_salt;
+  id_salt_ = fnv1a64(salt_);
   net::ServerLimits limits;
   server_ = std::make_unique<net::HttpServer>(
       io, limits, [this](net::Exchange& ex) { return handle(ex); });
@@ -138,10 +139,13 @@ net::Task<void> MockProvider::handle(net::Exchange& ex) {
   rec.method = std::string(req.method_string());
   std::string_view target = req.target();
   rec.path = std::string(target.substr(0, target.find('?')));
-  for (const auto& f : req) rec.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   rec.body_bytes = req.body().size();
-  rec.body_sha256 = salted_sha256_hex(salt_, req.body());
-  rec.request_id = request_id(rec.seq, fnv1a64(salt_));
+  if (log_.is_open()) {  // the log is the only reader of these
+    for (const auto& f : req)
+      rec.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    rec.body_sha256 = salted_sha256_hex(salt_, req.body());
+  }
+  rec.request_id = request_id(rec.seq, id_salt_);
 
   auto finish = [&](http::response<http::string_body> res) {
     res.set("x-request-id", rec.request_id);
@@ -188,8 +192,7 @@ net::Task<void> MockProvider::handle(net::Exchange& ex) {
 }
 
 net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surface,
-                                                const LoggedRequest& base) {
-  LoggedRequest rec = base;
+                                                LoggedRequest& rec) {
   const auto& req = ex.request();
   auto finish = [&](http::response<http::string_body> res) {
     res.set("x-request-id", rec.request_id);

@@ -28,6 +28,7 @@ struct MockOptions {
   uint64_t seed = 1;
   std::string log_path;                // --log; empty: no request log
   std::string log_salt;                // empty: a random salt per run
+  int log_flush_ms = 0;                // 0: flush every line; N: batch, flush every N ms
   int threads = 1;
 };
 
@@ -48,12 +49,13 @@ class MockProvider {
  private:
   net::Task<void> handle(net::Exchange& ex);
   net::Task<void> handle_completion(net::Exchange& ex, contract::Surface surface,
-                                    const LoggedRequest& base);
+                                    LoggedRequest& rec);
 
   MockOptions opts_;
   std::unique_ptr<FaultPlan> plan_;
   RequestLog log_;
   std::string salt_;
+  uint64_t id_salt_ = 0;
   SteadyTime started_;
   std::atomic<uint64_t> seq_{0};
   std::unique_ptr<net::HttpServer> server_;

@@ -54,17 +54,26 @@ std::string render_log_line(const LoggedRequest& r) {
 }
 
 RequestLog::~RequestLog() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  flush();
   if (file_ && owned_) std::fclose(file_);
 }
 
-std::string RequestLog::open(const std::string& path) {
+std::string RequestLog::open(const std::string& path, int flush_ms) {
   if (path == "-") {
     file_ = stdout;
-    return {};
+  } else {
+    file_ = std::fopen(path.c_str(), "a");
+    if (!file_) return "cannot open request log '" + path + "': " + std::strerror(errno);
+    owned_ = true;
   }
-  file_ = std::fopen(path.c_str(), "a");
-  if (!file_) return "cannot open request log '" + path + "': " + std::strerror(errno);
-  owned_ = true;
+  flush_ms_ = flush_ms;
+  if (flush_ms_ > 0) thread_ = std::thread([this] { flusher(); });
   return {};
 }
 
@@ -73,8 +82,34 @@ void RequestLog::write(const LoggedRequest& r) {
   std::string line = render_log_line(r);
   line += '\n';
   std::lock_guard lock(mu_);
-  std::fwrite(line.data(), 1, line.size(), file_);
+  if (flush_ms_ > 0) {
+    pending_ += line;
+    if (pending_.size() < (1u << 16)) return;
+    std::fwrite(pending_.data(), 1, pending_.size(), file_);
+    pending_.clear();
+  } else {
+    std::fwrite(line.data(), 1, line.size(), file_);
+  }
   std::fflush(file_);
+}
+
+void RequestLog::flush() {
+  if (!file_) return;
+  std::lock_guard lock(mu_);
+  if (!pending_.empty()) std::fwrite(pending_.data(), 1, pending_.size(), file_);
+  pending_.clear();
+  std::fflush(file_);
+}
+
+void RequestLog::flusher() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(flush_ms_));
+    if (pending_.empty()) continue;
+    std::fwrite(pending_.data(), 1, pending_.size(), file_);
+    pending_.clear();
+    std::fflush(file_);
+  }
 }
 
 }  // namespace readygate::mock

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <string>
 
 #include "base/clock.h"
@@ -36,7 +38,10 @@ struct LoggedRequest {
 // Renders one log line (no trailing newline). Pure, for tests.
 std::string render_log_line(const LoggedRequest& r);
 
-// Thread-safe JSONL writer; each line is flushed as written.
+// Thread-safe JSONL writer. With flush_ms 0 (the default) each line is
+// flushed as written, so a reader sees it before the response leaves; with
+// flush_ms > 0 lines are batched and a background thread flushes at least
+// that often (for load tests, where a syscall per request would dominate).
 class RequestLog {
  public:
   RequestLog() = default;
@@ -45,14 +50,22 @@ class RequestLog {
   RequestLog& operator=(const RequestLog&) = delete;
 
   // Opens `path` for appending ("-" is stdout). Returns an error message.
-  std::string open(const std::string& path);
+  std::string open(const std::string& path, int flush_ms = 0);
   bool is_open() const { return file_ != nullptr; }
   void write(const LoggedRequest& r);
+  void flush();
 
  private:
+  void flusher();
+
   std::mutex mu_;
   std::FILE* file_ = nullptr;
   bool owned_ = false;
+  int flush_ms_ = 0;
+  std::string pending_;
+  bool stop_ = false;
+  std::condition_variable cv_;
+  std::thread thread_;
 };
 
 }  // namespace readygate::mock

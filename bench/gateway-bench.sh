@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# readygate serve vs direct vs nginx reverse proxy, in front of the same fixed
+# upstream, using the shared harness (../shared/bench/proxy-bench.sh): the
+# upstream and wrk on core 1, each proxy on core 0, interleaved runs.
+#
+#   bench/gateway-bench.sh [--mode json|sse] [--conns "1 16 64"] [--reps 3] [--duration 10s]
+# Needs nginx and wrk (READYGATE_SETUP_BENCH=1 scripts/setup.sh) and a
+# release build (scripts/build.sh release).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${READYGATE_BIN:-$root/build/release/src/cli/readygate}
+harness="$root/../shared/bench/proxy-bench.sh"
+mode=json args=()
+while [ $# -gt 0 ]; do
+  case $1 in --mode) mode=$2; args+=("$1" "$2"); shift 2;; *) args+=("$1"); shift;; esac
+done
+[ -x "$bin" ] || { echo "no binary at $bin: scripts/build.sh release" >&2; exit 2; }
+work=$(mktemp -d -t gateway-bench.XXXXXX)
+upstream_port=18080; [ "$mode" = sse ] && upstream_port=18081
+cat > "$work/bench.yaml" <<YAML
+listen: 127.0.0.1:18095
+routes:
+  - name: bench-upstream
+    surface: chat_completions
+    base_url: http://127.0.0.1:$upstream_port/v1
+    credential: none
+chains:
+  - model: gpt-4o-mini
+    routes: [bench-upstream]
+evidence: {path: $work/evidence.jsonl, environment: bench}
+YAML
+taskset -c 0 "$bin" serve --config "$work/bench.yaml" 2>"$work/serve.err" &
+gw=$!
+trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true' EXIT
+sleep 0.5
+"$harness" "${args[@]}" --target "readygate=http://127.0.0.1:18095"
+kill -TERM $gw; wait $gw || true
+echo "evidence records written: $(grep -c '"run_id"' "$work/evidence.jsonl" || true); dropped lines: $(grep -c evidence_dropped "$work/evidence.jsonl" || true)"
+echo "gateway metrics and logs: $work"

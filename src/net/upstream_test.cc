@@ -1,0 +1,174 @@
+// UpstreamPool against real loopback servers: plain keep-alive reuse, and
+// HTTPS with certificate and host name verification (a throwaway CA made
+// with the openssl CLI for each run).
+#include "net/upstream.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/ssl.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "net/http_server.h"
+
+namespace readygate::net {
+namespace {
+
+using contract::TransportError;
+using namespace std::chrono_literals;
+
+// Creates ca.pem, server.pem and server.key (CN/SAN localhost) in a temp dir.
+std::string make_test_pki() {
+  const std::string dir = ::testing::TempDir() + "/rg_pki";
+  const std::string script =
+      "set -e; rm -rf '" + dir + "'; mkdir -p '" + dir + "'; cd '" + dir + "';"
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+      "-subj '/CN=readygate test CA' >/dev/null 2>&1;"
+      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
+      "-subj '/CN=localhost' >/dev/null 2>&1;"
+      "printf 'subjectAltName=DNS:localhost\\n' > ext.cnf;"
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+      "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1";
+  if (std::system(script.c_str()) != 0) return {};
+  return dir;
+}
+
+// A one-thread HTTPS server answering every request with "ok".
+class TlsServer {
+ public:
+  explicit TlsServer(const std::string& pki) : ctx_(asio::ssl::context::tls_server) {
+    ctx_.use_certificate_chain_file(pki + "/server.pem");
+    ctx_.use_private_key_file(pki + "/server.key", asio::ssl::context::pem);
+    acceptor_.open(tcp::v4());
+    acceptor_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~TlsServer() {
+    io_.stop();
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  Task<void> accept_loop() {
+    for (;;) {
+      error_code ec;
+      auto sock = co_await acceptor_.async_accept(use_ec(ec));
+      if (ec) co_return;
+      asio::co_spawn(io_, serve(std::move(sock)), asio::detached);
+    }
+  }
+  Task<void> serve(tcp::socket sock) {
+    beast::ssl_stream<beast::tcp_stream> s(std::move(sock), ctx_);
+    error_code ec;
+    co_await s.async_handshake(asio::ssl::stream_base::server, use_ec(ec));
+    if (ec) co_return;
+    beast::flat_buffer buf;
+    for (;;) {
+      http::request<http::string_body> req;
+      co_await http::async_read(s, buf, req, use_ec(ec));
+      if (ec) co_return;
+      http::response<http::string_body> res{http::status::ok, 11};
+      res.body() = "ok";
+      res.keep_alive(true);
+      res.prepare_payload();
+      co_await http::async_write(s, res, use_ec(ec));
+      if (ec) co_return;
+    }
+  }
+
+  asio::io_context io_;
+  asio::ssl::context ctx_;
+  tcp::acceptor acceptor_{io_};
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// Runs one GET through `pool` on its own io_context; returns the status or the error.
+std::expected<int, TransportError> get_once(asio::io_context& io, UpstreamPool& pool) {
+  std::expected<int, TransportError> out = std::unexpected(TransportError::kProtocol);
+  asio::co_spawn(
+      io,
+      [&]() -> Task<void> {
+        auto c = co_await pool.acquire(2s);
+        if (!c) {
+          out = std::unexpected(c.error());
+          co_return;
+        }
+        http::request<http::string_body> req{http::verb::get, "/", 11};
+        req.set(http::field::host, pool.target().host);
+        req.prepare_payload();
+        if (auto s = co_await (*c)->send(req, 2s); !s) {
+          out = std::unexpected(s.error());
+          co_return;
+        }
+        auto h = co_await (*c)->read_head(2s);
+        if (!h) {
+          out = std::unexpected(h.error());
+          co_return;
+        }
+        auto body = co_await (*c)->read_all(1024, 2s);
+        out = body && *body == "ok" ? std::expected<int, TransportError>(h->status)
+                                    : std::unexpected(TransportError::kProtocol);
+        pool.release(std::move(*c));
+      },
+      asio::detached);
+  io.restart();
+  io.run();
+  return out;
+}
+
+class UpstreamTlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pki_ = new std::string(make_test_pki()); }
+  static void TearDownTestSuite() { delete pki_; }
+  void SetUp() override {
+    if (pki_->empty()) GTEST_SKIP() << "openssl CLI unavailable";
+  }
+  static std::string* pki_;
+};
+std::string* UpstreamTlsTest::pki_ = nullptr;
+
+TEST_F(UpstreamTlsTest, VerifiedHandshakeWithTheRightCaAndNameSucceedsAndIsReused) {
+  TlsServer server(*pki_);
+  auto ctx = make_client_tls_context(*pki_ + "/ca.pem");
+  asio::io_context io;
+  UpstreamPool pool(io, {"localhost", server.port(), true}, ctx.get());
+  EXPECT_EQ(get_once(io, pool), 200);
+  EXPECT_EQ(get_once(io, pool), 200);
+  EXPECT_EQ(pool.stats().connects, 1u);
+  EXPECT_EQ(pool.stats().reuses, 1u);
+}
+
+TEST_F(UpstreamTlsTest, UnknownCaIsRejected) {
+  TlsServer server(*pki_);
+  auto ctx = make_client_tls_context();  // system store only
+  asio::io_context io;
+  UpstreamPool pool(io, {"localhost", server.port(), true}, ctx.get());
+  EXPECT_EQ(get_once(io, pool), std::unexpected(TransportError::kTls));
+}
+
+TEST_F(UpstreamTlsTest, HostNameMismatchIsRejected) {
+  TlsServer server(*pki_);
+  auto ctx = make_client_tls_context(*pki_ + "/ca.pem");
+  asio::io_context io;
+  // The certificate names localhost only; 127.0.0.1 is not in it.
+  UpstreamPool pool(io, {"127.0.0.1", server.port(), true}, ctx.get());
+  EXPECT_EQ(get_once(io, pool), std::unexpected(TransportError::kTls));
+}
+
+TEST(UpstreamPool, RefusedConnectionIsATransportError) {
+  asio::io_context io;
+  tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const uint16_t port = a.local_endpoint().port();
+  a.close();  // nothing listens there now
+  UpstreamPool pool(io, {"127.0.0.1", port, false}, nullptr);
+  EXPECT_EQ(get_once(io, pool), std::unexpected(TransportError::kConnectRefused));
+}
+
+}  // namespace
+}  // namespace readygate::net
