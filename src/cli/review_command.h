@@ -1,0 +1,10 @@
+#pragma once
+
+#include "cli/commands.h"
+
+namespace readygate::cli {
+
+// `readygate review`: flags, and the runner over review::run_review.
+Runner setup_review(CLI::App& sub);
+
+}  // namespace readygate::cli

@@ -1,0 +1,51 @@
+// `readygate review`: runs the readiness checklist for every route of one
+// chain, through in-process gateways on loopback, and leaves the evidence
+// and a one-page readiness note.
+//
+// With no config it starts two built-in providers in-process (primary and
+// fallback, Chat Completions, a key generated for the run) and reviews a
+// chain primary -> fallback built in memory: it needs no network.
+//
+// For each route, in order: happy path, streaming, controlled error check
+// (invalid credential), retry check, fallback check, response shape check
+// (see steps.h for how each runs and checks.h for what each asks). One
+// sanitized evidence record per step; progress, one line per step, to `err`.
+//
+// Writes to opts.out_dir (default ./readygate-review/<run_id>/):
+// readiness-note.md, readiness-note.html (self-contained), evidence.jsonl.
+// Every byte written or printed passes through the Redactor: no credential,
+// prompt or completion text leaves the run.
+//
+// Exit code: 0 ready, 2 limited rollout, 1 keep in staging (also for a
+// config that does not load, an unknown chain, or output that cannot be
+// written).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "review/review_json.h"
+#include "review/review_report.h"
+
+namespace readygate::review {
+
+struct ReviewOptions {
+  std::string config_path;        // empty: built-in providers, offline
+  std::string chain;              // client-visible model naming the chain; empty: the first
+  std::string environment;        // empty: the config's evidence.environment
+  std::string out_dir;            // empty: ./readygate-review/<run_id>
+  std::string operator_initials;  // empty: "unsigned"
+  bool json = false;              // JSON summary on `out` instead of the human one
+  std::string ca_file;            // extra CA bundle for HTTPS upstreams
+  std::string run_id;             // empty: generated
+};
+
+struct ReviewRun {
+  int exit_code = 1;
+  ReviewReport report;
+  ReviewFiles files;  // empty paths when nothing was written
+};
+
+ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace readygate::review

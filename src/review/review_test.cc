@@ -1,0 +1,280 @@
+// The review end to end on loopback: the offline run over its built-in
+// providers, and config runs over built-in providers started by the test as
+// stand-ins for real ones (with faults where a test needs them). Retry
+// settings in the test configs are short (base 50 ms) to keep the suite fast.
+#include "review/review.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "review/builtin_provider.h"
+#include "review/note_text.h"
+
+namespace readygate::review {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<nlohmann::json> evidence_lines(const ReviewRun& run) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(run.files.evidence);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+std::string out_dir_for_test() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  fs::path dir = fs::path(::testing::TempDir()) / (std::string("review_") + info->name());
+  fs::remove_all(dir);
+  return dir.string();
+}
+
+struct Captured {
+  ReviewRun run;
+  std::string out, err;
+};
+
+Captured review(ReviewOptions opts) {
+  std::ostringstream out, err;
+  Captured c;
+  c.run = run_review(opts, out, err);
+  c.out = out.str();
+  c.err = err.str();
+  return c;
+}
+
+// A built-in provider standing in for a real upstream in a config run.
+std::unique_ptr<BuiltinProvider> upstream(const std::string& key,
+                                          std::vector<std::string> faults = {}) {
+  auto p = BuiltinProvider::start({.faults = std::move(faults), .api_key = key, .log_path = {}});
+  EXPECT_TRUE(p.has_value()) << (p ? "" : p.error());
+  return p ? std::move(*p) : nullptr;
+}
+
+struct RouteSpec {
+  std::string name;
+  uint16_t port = 0;
+  std::string key_env = "RG_REVIEW_TEST_KEY";
+};
+
+// Writes a config with one chain over `routes` (chat_completions, short retry).
+std::string write_config(const std::string& dir, const std::vector<RouteSpec>& routes) {
+  std::string yaml = "routes:\n";
+  std::string names;
+  for (const auto& r : routes) {
+    yaml += "  - name: " + r.name + "\n    surface: chat_completions\n" +
+            "    base_url: http://127.0.0.1:" + std::to_string(r.port) + "/v1\n" +
+            "    credential: {env: " + r.key_env + "}\n" +
+            "    retry: {max_attempts: 3, base: 50ms, base_after_429: 50ms, cap: 200ms}\n" +
+            "    docs:\n      - {url: https://platform.openai.com/docs/api-reference/chat, "
+            "accessed: 2026-11-25}\n";
+    names += (names.empty() ? "" : ", ") + r.name;
+  }
+  yaml += "chains:\n  - model: gpt-4o-mini\n    routes: [" + names + "]\n";
+  yaml += "evidence: {environment: staging}\n";
+  fs::create_directories(dir);
+  const std::string path = dir + "/review-test.yaml";
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+// The offline review runs once for the tests that read its output.
+class OfflineReview : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ReviewOptions opts;
+    opts.out_dir = (fs::path(::testing::TempDir()) / "review_offline").string();
+    fs::remove_all(opts.out_dir);
+    opts.operator_initials = "RG";
+    result_ = new Captured(review(opts));
+  }
+  static void TearDownTestSuite() {
+    delete result_;
+    result_ = nullptr;
+  }
+  static Captured* result_;
+};
+Captured* OfflineReview::result_ = nullptr;
+
+TEST_F(OfflineReview, TheFullOfflineReviewIsReadyWithExitCodeZero) {
+  EXPECT_EQ(result_->run.exit_code, 0) << result_->err << result_->out;
+  EXPECT_EQ(result_->run.report.verdict, Verdict::kReady);
+  EXPECT_NE(result_->out.find("readygate review: ready"), std::string::npos) << result_->out;
+}
+
+TEST_F(OfflineReview, ItWritesTwelveRecordsWithTheTenFieldsSet) {
+  const auto lines = evidence_lines(result_->run);
+  ASSERT_EQ(lines.size(), 12u);
+  for (const auto& j : lines) {
+    for (const char* field : {"run_id", "environment", "api_surface", "status_family",
+                              "fallback_decision", "response_shape_observed", "evidence_link",
+                              "operator_initials"})
+      EXPECT_FALSE(j[field].get<std::string>().empty()) << field << " in " << j.dump();
+    EXPECT_TRUE(j["retry_count"].is_number_integer());
+    EXPECT_TRUE(j["follow_up_needed"].is_boolean());
+    EXPECT_EQ(j["run_id"], result_->run.report.run_id);
+    EXPECT_EQ(j["operator_initials"], "RG");
+    EXPECT_EQ(j["review"]["outcome"], "pass") << j.dump();
+  }
+  EXPECT_EQ(lines[3]["review"]["check"], "retry_check");
+  EXPECT_EQ(lines[3]["retry_count"], 2);
+  EXPECT_EQ(lines[4]["fallback_decision"], "fallback:fallback");
+  EXPECT_EQ(lines[10]["fallback_decision"], "fallback:primary");
+  EXPECT_EQ(lines[2]["review"]["observed"]["http_status"], 401);
+  EXPECT_EQ(lines[2]["review"]["observed"]["upstream_attempts"], 1);
+}
+
+TEST_F(OfflineReview, ProgressShowsOneLinePerStep) {
+  EXPECT_NE(result_->err.find("[3/12] primary: controlled error check ... ok (401 auth, 1 attempt"),
+            std::string::npos)
+      << result_->err;
+  EXPECT_NE(result_->err.find("[12/12] fallback: response shape check ... ok"), std::string::npos);
+}
+
+TEST_F(OfflineReview, TheNoteHasEverySectionAndTheVerdictInBothFormats) {
+  const std::string md = read_all(result_->run.files.markdown);
+  const std::string html = read_all(result_->run.files.html);
+  for (const std::string& doc : {md, html}) {
+    for (const char* heading :
+         {"API surface:", kHeadingDocs, kHeadingSteps, kHeadingQuestions, kQuestionRequest,
+          kQuestionResponse, kQuestionError, kHeadingVerdict, kHeadingNotAsserted, kHeadingSignOff,
+          "Verdict: ready", "https://platform.openai.com/docs/api-reference/chat",
+          "https://platform.openai.com/docs/api-reference/responses",
+          "built-in provider run; links not fetched", "Uptime", "Rate limits", "Prices",
+          "Model availability", "Production latency"})
+      EXPECT_NE(doc.find(heading), std::string::npos) << heading;
+  }
+  EXPECT_LT(md.find("API surface:"), md.find(kHeadingDocs)) << "the surface comes first";
+}
+
+TEST_F(OfflineReview, TheHtmlNoteIsSelfContained) {
+  const std::string html = read_all(result_->run.files.html);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<style>"), std::string::npos);
+  for (const char* external : {"<script", "<link", "src=", "@import", "url("})
+    EXPECT_EQ(html.find(external), std::string::npos) << external;
+}
+
+class ConfigReview : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = out_dir_for_test();
+    setenv("RG_REVIEW_TEST_KEY", kKey, 1);
+  }
+  static constexpr const char* kKey = "test-upstream-key-5c2e";
+  std::string dir_;
+};
+
+TEST_F(ConfigReview, AFallbackRouteWhoseUpstreamAlwaysFailsKeepsItInStaging) {
+  auto primary = upstream(kKey);
+  auto fallback = upstream(kKey, {"unavailable"});
+  ReviewOptions opts;
+  opts.config_path = write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
+  opts.out_dir = dir_ + "/out";
+  auto c = review(opts);
+  EXPECT_EQ(c.run.exit_code, 1) << c.err;
+  EXPECT_EQ(c.run.report.verdict, Verdict::kKeepInStaging);
+  EXPECT_NE(c.out.find("step 7 (fallback, happy path) failed"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("step 5 (primary, fallback check) failed"), std::string::npos) << c.out;
+  EXPECT_NE(read_all(c.run.files.markdown).find("Verdict: keep in staging"), std::string::npos);
+  EXPECT_EQ(evidence_lines(c.run).size(), 12u);
+}
+
+TEST_F(ConfigReview, DriftOnTheAnswerMakesItALimitedRollout) {
+  auto primary = upstream(kKey, {"drift_extra"});
+  auto fallback = upstream(kKey);
+  ReviewOptions opts;
+  opts.config_path = write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
+  opts.out_dir = dir_ + "/out";
+  auto c = review(opts);
+  EXPECT_EQ(c.run.exit_code, 2) << c.err << c.out;
+  EXPECT_NE(c.out.find("drift"), std::string::npos) << c.out;
+}
+
+TEST_F(ConfigReview, AChainWithoutASecondRouteIsALimitedRolloutAtBest) {
+  auto primary = upstream(kKey);
+  ReviewOptions opts;
+  opts.config_path = write_config(dir_, {{"primary", primary->port()}});
+  opts.out_dir = dir_ + "/out";
+  auto c = review(opts);
+  EXPECT_EQ(c.run.exit_code, 2) << c.err << c.out;
+  EXPECT_NE(c.out.find("only reachable through the built-in provider"), std::string::npos) << c.out;
+}
+
+TEST_F(ConfigReview, JsonPrintsASummaryInsteadOfTheHumanOne) {
+  auto primary = upstream(kKey);
+  auto fallback = upstream(kKey);
+  ReviewOptions opts;
+  opts.config_path = write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
+  opts.out_dir = dir_ + "/out";
+  opts.json = true;
+  auto c = review(opts);
+  auto j = nlohmann::json::parse(c.out);
+  EXPECT_EQ(j["verdict"], "ready") << c.err << c.out;
+  EXPECT_EQ(j["exit_code"], 0);
+  EXPECT_EQ(j["steps"].size(), 12u);
+  EXPECT_EQ(j["files"]["evidence"], c.run.files.evidence);
+}
+
+TEST_F(ConfigReview, AnUnknownChainIsAnErrorNamingTheChains) {
+  auto primary = upstream(kKey);
+  ReviewOptions opts;
+  opts.config_path = write_config(dir_, {{"primary", primary->port()}});
+  opts.chain = "nope";
+  auto c = review(opts);
+  EXPECT_EQ(c.run.exit_code, 1);
+  EXPECT_NE(c.err.find("chains: gpt-4o-mini"), std::string::npos) << c.err;
+}
+
+TEST_F(ConfigReview, ACanaryCredentialAppearsInNoFileAndNoOutput) {
+  const std::string canary = "canary-credential-7f3a9c2e41d8";
+  const std::string sk_canary = "sk-canary-b19e44d07a2c";
+  setenv("RG_REVIEW_CANARY_KEY", canary.c_str(), 1);
+  setenv("RG_REVIEW_CANARY_SK", sk_canary.c_str(), 1);
+  auto primary = upstream(canary);
+  auto fallback = upstream(sk_canary, {"unauthorized"});  // error bodies reach the evidence too
+  ReviewOptions opts;
+  opts.config_path =
+      write_config(dir_, {{"primary", primary->port(), "RG_REVIEW_CANARY_KEY"},
+                          {"fallback", fallback->port(), "RG_REVIEW_CANARY_SK"}});
+  opts.out_dir = dir_ + "/out";
+  opts.operator_initials = "QA";
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  auto c = review(opts);
+  opts.json = true;
+  auto c2 = review(opts);
+  const std::string process_out =
+      ::testing::internal::GetCapturedStdout() + ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(c.run.files.markdown.empty()) << c.err;
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"stdout", c.out + c2.out}, {"stderr", c.err + c2.err}, {"process", process_out}};
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(opts.out_dir))
+    if (e.is_regular_file()) {
+      outputs.emplace_back(e.path().string(), read_all(e.path()));
+      ++files;
+    }
+  EXPECT_EQ(files, 3u);
+  for (const auto& [name, text] : outputs) {
+    EXPECT_EQ(text.find(canary), std::string::npos) << name;
+    EXPECT_EQ(text.find(sk_canary), std::string::npos) << name;
+    EXPECT_EQ(text.find("sk-rg-"), std::string::npos) << name << ": a per-run key leaked";
+    EXPECT_EQ(text.find("Readiness check: answer"), std::string::npos) << name << ": prompt text";
+    EXPECT_EQ(text.find("\"content\""), std::string::npos) << name << ": a body leaked";
+  }
+}
+
+}  // namespace
+}  // namespace readygate::review
