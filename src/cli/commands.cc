@@ -13,6 +13,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"serve", "Run the gateway: retries, budgets, breakers, fallback, evidence", setup_serve},
       {"mock", "Run the built-in OpenAI-compatible provider with scripted faults", setup_mock},
+      {"evidence", "List, show and export stored evidence records", setup_evidence},
   };
   return kCommands;
 }

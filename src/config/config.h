@@ -140,7 +140,7 @@ struct LimitSettings {
 };
 
 struct EvidenceSettings {
-  std::string path = "readygate-evidence.jsonl";
+  std::string path = "readygate-evidence.db";
   size_t queue_capacity = 65536;
   std::string environment = "local";  // [A-Za-z0-9_.-]+
 };

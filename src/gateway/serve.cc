@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "evidence/jsonl_file_sink.h"
+#include "evidence/store_factory.h"
 #include "gateway/gateway.h"
 
 namespace readygate::gateway {
@@ -19,7 +19,7 @@ int run_serve(const ServeOptions& opts) {
                 cfg->chains.size(), cfg->fingerprint.c_str());
     return 0;
   }
-  auto sink = evidence::JsonlFileSink::open(cfg->evidence.path, cfg->evidence.queue_capacity);
+  auto sink = evidence::open_sink(cfg->evidence.path, cfg->evidence.queue_capacity);
   if (!sink) {
     std::fprintf(stderr, "readygate serve: evidence: %s\n", sink.error().c_str());
     return 2;
