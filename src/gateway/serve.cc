@@ -2,6 +2,7 @@
 
 #include "evidence/store_factory.h"
 #include "gateway/gateway.h"
+#include "gateway/log.h"
 
 namespace readygate::gateway {
 
@@ -35,6 +36,10 @@ int run_serve(const ServeOptions& opts) {
     for (size_t i = 0; i < ports->size(); ++i)
       std::fprintf(stderr, "readygate serve: listening on http://%s:%u (%d worker thread(s))\n",
                    gw.config().listeners[i].host.c_str(), (*ports)[i], std::max(1, opts.gateway.threads));
+    for (const auto& w : gw.config().warnings)
+      log_event(LogLevel::kWarn, "config_warning", {{"message", w}});
+    log_event(LogLevel::kInfo, "started",
+              {{"run_id", gw.run_id()}, {"config_fingerprint", gw.config().fingerprint}});
     gw.start();
     gw.run_until_signal();
   } catch (const std::exception& e) {
