@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/mock_command.h"
+#include "cli/review_command.h"
 
 namespace readygate::cli {
 
@@ -13,6 +14,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       {"serve", "Run the gateway: retries, budgets, breakers, fallback, evidence", setup_serve},
       {"mock", "Run the built-in OpenAI-compatible provider with scripted faults", setup_mock},
+      {"review", "Run the readiness checklist and write the readiness note", setup_review},
       {"evidence", "List, show and export stored evidence records", setup_evidence},
   };
   return kCommands;

@@ -23,6 +23,9 @@ Runner setup_review(CLI::App& sub) {
   sub.add_flag("--json", opts->json, "Print a JSON summary on stdout instead of the human one");
   sub.add_option("--operator", opts->operator_initials,
                  "Initials of the operator running the review (recorded in every record)");
+  sub.add_flag("--gateway-logs", opts->gateway_logs,
+               "Keep the in-process gateways' JSON logs on stderr (off: they interleave with "
+               "progress)");
   sub.add_option("--ca-file", opts->ca_file,
                  "Extra PEM CA bundle trusted for HTTPS upstreams (besides the system store)")
       ->check(CLI::ExistingFile);

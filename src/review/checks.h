@@ -39,13 +39,14 @@ void judge_retry_check(StepResult& s, const HttpReply& reply,
                        const std::vector<ProviderCall>& calls, const RetryExpectation& expect);
 
 struct FallbackExpectation {
-  std::string target;          // the route that should serve
+  std::string target;               // the route that should serve
   bool target_is_stand_in = false;  // the built-in provider stands in for a missing fallback
-  int max_attempts = 3;        // of the failing route
+  int max_attempts = 3;             // of the failing route
 };
 void judge_fallback_check(StepResult& s, const HttpReply& reply,
                           const std::optional<evidence::EvidenceRecord>& rec,
-                          const std::vector<ProviderCall>& calls, const FallbackExpectation& expect);
+                          const std::vector<ProviderCall>& calls,
+                          const FallbackExpectation& expect);
 
 void judge_shape_check(StepResult& s, const HttpReply& reply,
                        const std::optional<evidence::EvidenceRecord>& rec);

@@ -15,8 +15,8 @@ GatewayExchange call_gateway(config::Config cfg, const GatewayCallOptions& opts,
   std::unique_ptr<gateway::Gateway> gw;
   try {
     gw = std::make_unique<gateway::Gateway>(
-        std::move(cfg), gateway::GatewayOptions{.threads = 1, .ca_file = opts.ca_file,
-                                                .run_id = opts.run_id},
+        std::move(cfg),
+        gateway::GatewayOptions{.threads = 1, .ca_file = opts.ca_file, .run_id = opts.run_id},
         SystemClock::instance(), sink);
   } catch (const std::exception& e) {
     out.error = e.what();

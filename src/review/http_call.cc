@@ -31,21 +31,21 @@ HttpReply post_loopback(uint16_t port, std::string_view path, const std::string&
   // tcp_stream deadlines apply to asynchronous operations only: chain them
   // and run the context to completion; the one expiry bounds the whole call.
   stream.expires_after(deadline);
-  stream.async_connect(
-      net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), [&](net::error_code ec) {
-        if (ec) {
-          result = ec;
-          return;
-        }
-        http::async_write(stream, req, [&](net::error_code ec2, size_t) {
-          if (ec2) {
-            result = ec2;
-            return;
-          }
-          http::async_read(stream, buffer, parser,
-                           [&](net::error_code ec3, size_t) { result = ec3; });
-        });
-      });
+  stream.async_connect(net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                       [&](net::error_code ec) {
+                         if (ec) {
+                           result = ec;
+                           return;
+                         }
+                         http::async_write(stream, req, [&](net::error_code ec2, size_t) {
+                           if (ec2) {
+                             result = ec2;
+                             return;
+                           }
+                           http::async_read(stream, buffer, parser,
+                                            [&](net::error_code ec3, size_t) { result = ec3; });
+                         });
+                       });
   io.run();
   if (result) {
     r.error = result == beast::error::timeout ? "timed out" : result.message();

@@ -27,15 +27,19 @@ constexpr const char* kStyle = R"(
   .r-fail { color: #cf222e; font-weight: 600; }
   .facts td:first-child { width: 160px; color: #57606a; }
   .sign { margin-top: 14px; }
+  .note { color: #57606a; font-size: 12px; }
 )";
 
 std::string e(const std::string& s) { return html_escape(s); }
 
 std::string verdict_class(Verdict v) {
   switch (v) {
-    case Verdict::kReady: return "v-ready";
-    case Verdict::kLimitedRollout: return "v-limited";
-    case Verdict::kKeepInStaging: return "v-staging";
+    case Verdict::kReady:
+      return "v-ready";
+    case Verdict::kLimitedRollout:
+      return "v-limited";
+    case Verdict::kKeepInStaging:
+      return "v-staging";
   }
   return "v-staging";
 }
@@ -93,7 +97,7 @@ std::string render_html(const ReviewReport& r) {
          "</td><td>" + e(s.retries) + "</td><td>" + e(s.fallback) + "</td><td>" + e(s.shape) +
          "</td><td>" + e(s.observed) + "</td><td><code>" + e(s.record) + "</code></td></tr>\n";
   }
-  h += "</table>\n";
+  h += "</table>\n<p class=\"note\">" + e(steps_footnote(r)) + "</p>\n";
 
   h += std::string("<h2>") + kHeadingQuestions + "</h2>\n";
   for (const auto& a : three_answers(r)) h += "<h3>" + e(a.question) + "</h3>\n" + list(a.lines);

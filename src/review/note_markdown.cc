@@ -58,7 +58,7 @@ std::string render_markdown(const ReviewReport& r) {
   for (const auto& s : step_rows(r))
     md += row({s.number, s.route, s.step, s.result, s.status, s.retries, s.fallback, s.shape,
                s.observed, s.record});
-  md += "\n";
+  md += "\n" + steps_footnote(r) + "\n\n";
 
   md += std::string("## ") + kHeadingQuestions + "\n\n";
   for (const auto& a : three_answers(r)) {
@@ -67,8 +67,7 @@ std::string render_markdown(const ReviewReport& r) {
     md += "\n";
   }
 
-  md += std::string("## ") + kHeadingVerdict + ": " + std::string(verdict_name(r.verdict)) +
-        "\n\n";
+  md += std::string("## ") + kHeadingVerdict + ": " + std::string(verdict_name(r.verdict)) + "\n\n";
   for (const auto& reason : r.reasons) md += "- " + reason + "\n";
   md += "\n";
 

@@ -44,16 +44,16 @@ std::string request_line(const ReviewReport& r, Surface surface) {
     if (const auto* s = find_step(r, rt.name, StepKind::kStreaming); s && s->status != 0)
       streamed = s->request_family;
   }
-  const std::string path = surface == Surface::kChatCompletions ? "POST /v1/chat/completions"
-                                                                 : "POST /v1/responses";
-  if (plain.empty())
-    return surface_label(surface) + ": no answer: no request reached a route of this surface";
+  const std::string name = surface == Surface::kChatCompletions ? "Chat Completions" : "Responses";
+  const std::string path =
+      surface == Surface::kChatCompletions ? "POST /v1/chat/completions" : "POST /v1/responses";
+  if (plain.empty()) return name + ": no answer: no request reached a route of this surface";
   auto fields = [](const std::string& family) { return family.substr(family.find(':') + 2); };
-  std::string line = surface_label(surface) + " (" + path + ") to " + joined(routes, ", ", " and ") +
-                     ": the fields " + fields(plain) + "; the streamed request sent " +
-                     (streamed.empty() ? std::string("nothing that was answered")
-                                       : fields(streamed)) +
-                     ". Field names only: no content is recorded.";
+  std::string line =
+      name + " (" + path + ") to " + joined(routes, ", ", " and ") + ": the fields " +
+      fields(plain) + "; the streamed request sent " +
+      (streamed.empty() ? std::string("nothing that was answered") : fields(streamed)) +
+      ". Field names only: no content is recorded.";
   return line;
 }
 
@@ -69,8 +69,8 @@ std::string response_line(const ReviewReport& r, const RouteSummary& rt) {
                      (happy->usage_present.value_or(false) ? " and usage" : ", without usage");
   if (stream && !stream->stream_verdict.empty())
     line += "; a stream of " +
-            (stream->object_family.empty() ? std::string("events") : "`" + stream->object_family + "`") +
-            " that ended " + stream->stream_verdict +
+            (stream->object_family.empty() ? std::string("") : "`" + stream->object_family + "` ") +
+            "events that ended " + stream->stream_verdict +
             (stream->usage_present.value_or(false) ? " (usage seen)" : " (no usage)");
   else
     line += "; no answer for streaming (" + (stream ? first_finding(*stream) : "not run") + ")";
@@ -78,7 +78,8 @@ std::string response_line(const ReviewReport& r, const RouteSummary& rt) {
     line += "; the required core was present, drift: " +
             (shape->shape_drift.empty() ? std::string("none") : joined(shape->shape_drift));
   else
-    line += "; the required core was not confirmed (" + (shape ? first_finding(*shape) : "not run") + ")";
+    line += "; the required core was not confirmed (" +
+            (shape ? first_finding(*shape) : "not run") + ")";
   return line + ".";
 }
 
@@ -97,8 +98,9 @@ std::string error_line(const RouteSummary& rt, const StepResult* s) {
     line += "; the status and the upstream request id " + s->upstream_request_id +
             " were kept, enough to escalate.";
   else
-    line += "; no upstream request id came back, so an escalation would rest on the status and "
-            "timestamps only.";
+    line +=
+        "; no upstream request id came back, so an escalation would rest on the status and "
+        "timestamps only.";
   return line;
 }
 
@@ -119,9 +121,7 @@ std::string surface_line(const ReviewReport& r) {
       parts.push_back(surface_label(surface) + " on " + joined(names, ", ", " and "));
   }
   if (parts.empty()) return "none (the chain has no route)";
-  return joined(parts, "; ") +
-         (parts.size() > 1 ? " (two separate contracts: the gateway does not translate between them)"
-                           : "");
+  return joined(parts, "; ") + (parts.size() > 1 ? " (two separate contracts)" : "");
 }
 
 std::vector<StepRow> step_rows(const ReviewReport& r) {
@@ -137,11 +137,21 @@ std::vector<StepRow> step_rows(const ReviewReport& r) {
     row.fallback = s.record.fallback_decision;
     row.shape = s.record.response_shape_observed;
     row.observed = s.summary;
-    if (!s.findings.empty() && s.outcome != Outcome::kPass) row.observed += " - " + s.findings.front();
-    row.record = s.record.evidence_link;
+    if (!s.findings.empty() && s.outcome != Outcome::kPass)
+      row.observed += " - " + s.findings.front();
+    // The run id heads the note; the table keeps the step's suffix only.
+    const auto& id = s.record.request_id;
+    row.record = id.rfind(r.run_id, 0) == 0 ? id.substr(r.run_id.size() + 1) : id;
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::string steps_footnote(const ReviewReport& r) {
+  std::string out =
+      "Record: the line of evidence.jsonl whose request_id is " + r.run_id + "-<record>.";
+  if (!r.builtin) out += " * ran through the built-in provider placed in the route's path.";
+  return out;
 }
 
 std::vector<Answer> three_answers(const ReviewReport& r) {
@@ -165,20 +175,25 @@ std::vector<Answer> three_answers(const ReviewReport& r) {
 std::vector<std::string> method_lines(const ReviewReport& r) {
   std::vector<std::string> out;
   if (r.builtin)
-    out.push_back("Every step ran against the built-in provider on loopback: two in-process "
-                  "providers (primary and fallback, Chat Completions) with a key generated for "
-                  "this run. No network was used; the documentation links were not fetched.");
+    out.push_back(
+        "Every step ran against the built-in provider on loopback: two in-process "
+        "providers (primary and fallback, Chat Completions) with a key generated for "
+        "this run. No network was used; the documentation links were not fetched.");
   else
-    out.push_back("Steps 1-3 and 6 (happy path, streaming, controlled error check, response "
-                  "shape) used each route's own upstream, through an in-process gateway built "
-                  "from " + r.mode.substr(r.mode.find(' ') + 1) + ".");
-  out.push_back("The controlled error check replaced the route's credential with a deliberately "
-                "invalid one; no other request carried a wrong key.");
-  out.push_back("Steps 4-5 (retry, fallback) ran through the built-in provider placed in each "
-                "route's path, because a real provider cannot be made to fail on demand: fault "
-                "'unavailable,first=2' (two 503s, then success) for the retry check and "
-                "'unavailable' (every request 503) for the fallback check." +
-                std::string(r.builtin ? "" : " Rows marked * in the table ran that way."));
+    out.push_back(
+        "Steps 1-3 and 6 (happy path, streaming, controlled error check, response "
+        "shape) used each route's own upstream, through an in-process gateway built "
+        "from " +
+        r.mode.substr(r.mode.find(' ') + 1) + ".");
+  out.push_back(
+      "The controlled error check replaced the route's credential with a deliberately "
+      "invalid one; no other request carried a wrong key.");
+  out.push_back(
+      "Steps 4-5 (retry, fallback) ran through the built-in provider placed in each "
+      "route's path, because a real provider cannot be made to fail on demand: fault "
+      "'unavailable,first=2' (two 503s, then success) for the retry check and "
+      "'unavailable' (every request 503) for the fallback check." +
+      std::string(r.builtin ? "" : " Rows marked * in the table ran that way."));
   for (const auto& s : r.steps)
     if (!s.backoff_note.empty() &&
         std::find(out.begin(), out.end(), "Steps 4-5: " + s.backoff_note + ".") == out.end())

@@ -23,6 +23,8 @@ struct StepRow {
 };
 // The latest record of each step, in run order.
 std::vector<StepRow> step_rows(const ReviewReport& r);
+// The line under the step table: where each record is, what * means.
+std::string steps_footnote(const ReviewReport& r);
 
 struct Answer {
   std::string question;

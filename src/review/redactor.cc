@@ -34,7 +34,8 @@ void replace_all(std::string& text, std::string_view needle) {
 void Redactor::add_secret(std::string_view secret) {
   if (secret.size() < 4) return;
   std::string json = json_quote(secret);
-  for (std::string form : {std::string(secret), html_escape(secret), json.substr(1, json.size() - 2)})
+  for (std::string form :
+       {std::string(secret), html_escape(secret), json.substr(1, json.size() - 2)})
     if (std::find(secrets_.begin(), secrets_.end(), form) == secrets_.end())
       secrets_.push_back(std::move(form));
   std::sort(secrets_.begin(), secrets_.end(),

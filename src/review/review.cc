@@ -6,11 +6,14 @@
 #include <ostream>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "base/http_date.h"
 #include "review/builtin_provider.h"
 #include "review/note.h"
 #include "review/note_text.h"
 #include "review/redactor.h"
+#include "review/review_json.h"
 #include "review/steps.h"
 #include "review/verdict.h"
 #include "review/workspace.h"
@@ -47,8 +50,8 @@ std::expected<config::Config, std::vector<std::string>> builtin_config(
   };
   std::string yaml = "listen: 127.0.0.1:0\nroutes:\n" + route("primary", primary_port) +
                      route("fallback", fallback_port) + "chains:\n  - model: " + kBuiltinModel +
-                     "\n    routes: [primary, fallback]\nevidence:\n  environment: " +
-                     environment + "\n";
+                     "\n    routes: [primary, fallback]\nevidence:\n  environment: " + environment +
+                     "\n";
   return config::load_config_text(yaml, "<built-in review config>");
 }
 
@@ -59,11 +62,17 @@ std::string upstream_of(const config::RouteConfig& r, bool builtin) {
 
 std::string progress_result(const StepResult& s) {
   std::string detail = s.summary;
-  if (s.outcome != Outcome::kPass && !s.findings.empty()) detail += "; " + s.findings.front();
+  if (s.outcome != Outcome::kPass && !s.findings.empty())
+    detail = s.findings.front().find(s.summary) != std::string::npos
+                 ? s.findings.front()
+                 : detail + "; " + s.findings.front();
   switch (s.outcome) {
-    case Outcome::kPass: return "ok (" + detail + ")";
-    case Outcome::kReview: return "review (" + detail + ")";
-    case Outcome::kFail: return "FAILED (" + detail + ")";
+    case Outcome::kPass:
+      return "ok (" + detail + ")";
+    case Outcome::kReview:
+      return "review (" + detail + ")";
+    case Outcome::kFail:
+      return "FAILED (" + detail + ")";
   }
   return "FAILED";
 }
@@ -82,8 +91,7 @@ void print_human(std::ostream& out, const ReviewReport& r, const ReviewFiles& fi
     (s.outcome == Outcome::kPass ? pass : s.outcome == Outcome::kReview ? review : failed)++;
   out << "readygate review: " << verdict_name(r.verdict) << " (run " << r.run_id << ")\n"
       << "  API surface: " << surface_line(r) << "\n"
-      << "  steps: " << pass << " passed, " << review << " need review, " << failed
-      << " failed\n";
+      << "  steps: " << pass << " passed, " << review << " need review, " << failed << " failed\n";
   out << "  reasons:\n";
   for (const auto& reason : r.reasons) out << "    - " << reason << "\n";
   out << "  note (Markdown): " << files.markdown << "\n"
@@ -98,6 +106,7 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
   Redactor redactor;
   auto stop = [&](const std::string& message) {
     err << redactor.clean("readygate review: " + message) << "\n";
+    if (opts.json) out << redactor.clean(error_json(message)) << std::flush;
     run.exit_code = 1;
     return run;
   };
@@ -106,6 +115,10 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
     return stop("--operator: use initials (letters, digits, '.', '-', '_'; at most 16)");
   if (!opts.environment.empty() && !valid_token(opts.environment, 64))
     return stop("--environment: use letters, digits, '.', '-', '_'");
+
+  // The gateway logs through spdlog's registry, whose global level also
+  // applies to loggers created later. TODO: a gateway log-level API.
+  if (!opts.gateway_logs) spdlog::set_level(spdlog::level::off);
 
   const WallTime now = SystemClock::instance().wall();
   ReviewReport& report = run.report;
@@ -145,8 +158,8 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
     if (!loaded) {
       std::string all;
       for (const auto& e : loaded.error()) all += "\n  " + e;
-      return stop(opts.config_path + ": " + std::to_string(loaded.error().size()) +
-                  " error(s)" + all);
+      return stop(opts.config_path + ": " + std::to_string(loaded.error().size()) + " error(s)" +
+                  all);
     }
     cfg = std::move(*loaded);
     report.mode = "config " + opts.config_path;
@@ -154,37 +167,38 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
   for (const auto& r : cfg.routes)
     if (auto secret = config::resolve_credential(r.credential)) redactor.add_secret(*secret);
 
-  const config::ChainConfig* chain =
-      opts.chain.empty() ? (cfg.chains.empty() ? nullptr : &cfg.chains.front())
-                         : cfg.find_chain(opts.chain);
+  const config::ChainConfig* chain = opts.chain.empty()
+                                         ? (cfg.chains.empty() ? nullptr : &cfg.chains.front())
+                                         : cfg.find_chain(opts.chain);
   if (!chain) {
     std::string names;
     for (const auto& c : cfg.chains) names += (names.empty() ? "" : ", ") + c.model;
-    return stop("no chain '" + opts.chain + "' in the config (chains: " +
-                (names.empty() ? std::string("none") : names) + ")");
+    return stop("no chain '" + opts.chain +
+                "' in the config (chains: " + (names.empty() ? std::string("none") : names) + ")");
   }
   report.chain = chain->model;
   report.environment = opts.environment.empty() ? cfg.evidence.environment : opts.environment;
   report.config_fingerprint = cfg.fingerprint;
   for (const auto& name : chain->routes) {
     const auto* r = cfg.find_route(name);
-    report.routes.push_back({r->name, r->surface, upstream_of(*r, report.builtin),
-                             cfg.fingerprint_of_route(r->name)});
+    report.routes.push_back(
+        {r->name, r->surface, upstream_of(*r, report.builtin), cfg.fingerprint_of_route(r->name)});
     if (report.builtin) continue;
     for (const auto& d : r->docs)
-      report.docs.push_back({r->name, d.url, d.accessed, "from the config; not fetched by this run"});
+      report.docs.push_back(
+          {r->name, d.url, d.accessed, "from the config; not fetched by this run"});
     if (r->docs.empty()) {
       report.docs.push_back({r->name, "", "", "no documentation link configured"});
       report.chain_findings.push_back(
-          {Outcome::kReview, "route " + r->name +
-                                 " has no documentation link with an access date (routes[].docs)"});
+          {Outcome::kReview,
+           "route " + r->name + " has no documentation link with an access date (routes[].docs)"});
     }
   }
   if (report.builtin)
     for (const char* url : {"https://platform.openai.com/docs/api-reference/chat",
                             "https://platform.openai.com/docs/api-reference/responses"})
-      report.docs.push_back({"built-in provider", url, report.date,
-                             "built-in provider run; links not fetched"});
+      report.docs.push_back(
+          {"built-in provider", url, report.date, "built-in provider run; links not fetched"});
 
   ChecklistContext ctx;
   ctx.cfg = &cfg;

@@ -38,6 +38,10 @@ struct ReviewOptions {
   bool json = false;              // JSON summary on `out` instead of the human one
   std::string ca_file;            // extra CA bundle for HTTPS upstreams
   std::string run_id;             // empty: generated
+  // The in-process gateways' own structured logs (stderr) interleave with the
+  // progress lines and say nothing the records do not, so they are off unless
+  // asked for. Process-wide: it sets spdlog's global level.
+  bool gateway_logs = false;
 };
 
 struct ReviewRun {

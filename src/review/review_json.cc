@@ -60,6 +60,14 @@ std::string evidence_line(const StepResult& step) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string error_json(const std::string& message) {
+  Json j = Json::object();
+  j["verdict"] = std::string(verdict_name(Verdict::kKeepInStaging));
+  j["exit_code"] = exit_code_of(Verdict::kKeepInStaging);
+  j["error"] = message;
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
 std::string summary_json(const ReviewReport& r, const ReviewFiles& files) {
   Json j = Json::object();
   j["run_id"] = r.run_id;

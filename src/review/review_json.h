@@ -20,6 +20,9 @@ struct ReviewFiles {
 // One line, no trailing newline.
 std::string evidence_line(const StepResult& step);
 
+// What `--json` prints when the review could not run (exit code 1).
+std::string error_json(const std::string& message);
+
 // Pretty-printed JSON summary with a trailing newline.
 std::string summary_json(const ReviewReport& report, const ReviewFiles& files);
 

@@ -18,7 +18,14 @@
 namespace readygate::review {
 
 // The six steps run for every route of the chain, in this order.
-enum class StepKind { kHappyPath, kStreaming, kErrorCheck, kRetryCheck, kFallbackCheck, kShapeCheck };
+enum class StepKind {
+  kHappyPath,
+  kStreaming,
+  kErrorCheck,
+  kRetryCheck,
+  kFallbackCheck,
+  kShapeCheck
+};
 inline constexpr int kStepsPerRoute = 6;
 StepKind step_kind_at(int index);  // 0..5
 
@@ -46,15 +53,15 @@ struct StepResult {
   bool via_builtin = false;           // the upstream was the built-in provider
 
   // Observations: empty / 0 / nullopt when not observed (a missing answer).
-  int status = 0;                    // HTTP status the client got
-  std::string request_family;        // surface + field names sent, never values
-  std::string object_family;         // "chat.completion" / "response" / "chat.completion.chunk"
-  std::string completion_status;     // finish_reason / status
+  int status = 0;                 // HTTP status the client got
+  std::string request_family;     // surface + field names sent, never values
+  std::string object_family;      // "chat.completion" / "response" / "chat.completion.chunk"
+  std::string completion_status;  // finish_reason / status
   std::optional<bool> usage_present;
-  std::string stream_verdict;        // contract::stream_verdict_name
-  std::string error_class;           // contract::error_class_name of the upstream answer
-  int upstream_attempts = 0;         // attempts the provider received on the checked route
-  std::string retry_decision;        // the gateway's decision after the first attempt
+  std::string stream_verdict;            // contract::stream_verdict_name
+  std::string error_class;               // contract::error_class_name of the upstream answer
+  int upstream_attempts = 0;             // attempts the provider received on the checked route
+  std::string retry_decision;            // the gateway's decision after the first attempt
   std::optional<bool> escalation_ready;  // status and upstream request id both present
   std::string upstream_request_id;
   std::vector<int64_t> planned_delays_ms;  // the gateway's backoff before retries

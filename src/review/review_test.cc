@@ -66,14 +66,15 @@ struct RouteSpec {
   std::string name;
   uint16_t port = 0;
   std::string key_env = "RG_REVIEW_TEST_KEY";
+  std::string surface = "chat_completions";
 };
 
-// Writes a config with one chain over `routes` (chat_completions, short retry).
+// Writes a config with one chain over `routes` (short retry).
 std::string write_config(const std::string& dir, const std::vector<RouteSpec>& routes) {
   std::string yaml = "routes:\n";
   std::string names;
   for (const auto& r : routes) {
-    yaml += "  - name: " + r.name + "\n    surface: chat_completions\n" +
+    yaml += "  - name: " + r.name + "\n    surface: " + r.surface + "\n" +
             "    base_url: http://127.0.0.1:" + std::to_string(r.port) + "/v1\n" +
             "    credential: {env: " + r.key_env + "}\n" +
             "    retry: {max_attempts: 3, base: 50ms, base_after_429: 50ms, cap: 200ms}\n" +
@@ -117,9 +118,9 @@ TEST_F(OfflineReview, ItWritesTwelveRecordsWithTheTenFieldsSet) {
   const auto lines = evidence_lines(result_->run);
   ASSERT_EQ(lines.size(), 12u);
   for (const auto& j : lines) {
-    for (const char* field : {"run_id", "environment", "api_surface", "status_family",
-                              "fallback_decision", "response_shape_observed", "evidence_link",
-                              "operator_initials"})
+    for (const char* field :
+         {"run_id", "environment", "api_surface", "status_family", "fallback_decision",
+          "response_shape_observed", "evidence_link", "operator_initials"})
       EXPECT_FALSE(j[field].get<std::string>().empty()) << field << " in " << j.dump();
     EXPECT_TRUE(j["retry_count"].is_number_integer());
     EXPECT_TRUE(j["follow_up_needed"].is_boolean());
@@ -173,6 +174,7 @@ class ConfigReview : public ::testing::Test {
     setenv("RG_REVIEW_TEST_KEY", kKey, 1);
   }
   static constexpr const char* kKey = "test-upstream-key-5c2e";
+  static constexpr const char* kKeyEnv = "RG_REVIEW_TEST_KEY";
   std::string dir_;
 };
 
@@ -180,7 +182,8 @@ TEST_F(ConfigReview, AFallbackRouteWhoseUpstreamAlwaysFailsKeepsItInStaging) {
   auto primary = upstream(kKey);
   auto fallback = upstream(kKey, {"unavailable"});
   ReviewOptions opts;
-  opts.config_path = write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
+  opts.config_path =
+      write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
   opts.out_dir = dir_ + "/out";
   auto c = review(opts);
   EXPECT_EQ(c.run.exit_code, 1) << c.err;
@@ -195,7 +198,8 @@ TEST_F(ConfigReview, DriftOnTheAnswerMakesItALimitedRollout) {
   auto primary = upstream(kKey, {"drift_extra"});
   auto fallback = upstream(kKey);
   ReviewOptions opts;
-  opts.config_path = write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
+  opts.config_path =
+      write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
   opts.out_dir = dir_ + "/out";
   auto c = review(opts);
   EXPECT_EQ(c.run.exit_code, 2) << c.err << c.out;
@@ -212,11 +216,41 @@ TEST_F(ConfigReview, AChainWithoutASecondRouteIsALimitedRolloutAtBest) {
   EXPECT_NE(c.out.find("only reachable through the built-in provider"), std::string::npos) << c.out;
 }
 
+TEST_F(ConfigReview, AResponsesChainIsReviewedOnItsOwnContract) {
+  auto primary = upstream(kKey);
+  auto fallback = upstream(kKey);
+  ReviewOptions opts;
+  opts.config_path = write_config(dir_, {{"primary", primary->port(), kKeyEnv, "responses"},
+                                         {"fallback", fallback->port(), kKeyEnv, "responses"}});
+  opts.out_dir = dir_ + "/out";
+  auto c = review(opts);
+  EXPECT_EQ(c.run.exit_code, 0) << c.err << c.out;
+  const std::string md = read_all(c.run.files.markdown);
+  EXPECT_NE(md.find("Responses (responses) on primary and fallback"), std::string::npos) << md;
+  EXPECT_NE(md.find("`response` with status `completed`"), std::string::npos) << md;
+  EXPECT_NE(md.find("the streamed request sent model, input (string), stream"), std::string::npos)
+      << md;
+}
+
+TEST_F(ConfigReview, AChainMixingSurfacesFailsTheFallbackCheckAndSaysWhy) {
+  auto primary = upstream(kKey);
+  auto fallback = upstream(kKey);
+  ReviewOptions opts;
+  opts.config_path = write_config(
+      dir_, {{"primary", primary->port()}, {"fallback", fallback->port(), kKeyEnv, "responses"}});
+  opts.out_dir = dir_ + "/out";
+  auto c = review(opts);
+  EXPECT_EQ(c.run.exit_code, 1) << c.err << c.out;
+  EXPECT_NE(c.out.find("step 5 (primary, fallback check) failed"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("does not translate"), std::string::npos) << c.out;
+}
+
 TEST_F(ConfigReview, JsonPrintsASummaryInsteadOfTheHumanOne) {
   auto primary = upstream(kKey);
   auto fallback = upstream(kKey);
   ReviewOptions opts;
-  opts.config_path = write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
+  opts.config_path =
+      write_config(dir_, {{"primary", primary->port()}, {"fallback", fallback->port()}});
   opts.out_dir = dir_ + "/out";
   opts.json = true;
   auto c = review(opts);
@@ -232,9 +266,11 @@ TEST_F(ConfigReview, AnUnknownChainIsAnErrorNamingTheChains) {
   ReviewOptions opts;
   opts.config_path = write_config(dir_, {{"primary", primary->port()}});
   opts.chain = "nope";
+  opts.json = true;
   auto c = review(opts);
   EXPECT_EQ(c.run.exit_code, 1);
   EXPECT_NE(c.err.find("chains: gpt-4o-mini"), std::string::npos) << c.err;
+  EXPECT_EQ(nlohmann::json::parse(c.out)["verdict"], "keep in staging") << c.out;
 }
 
 TEST_F(ConfigReview, ACanaryCredentialAppearsInNoFileAndNoOutput) {
@@ -245,9 +281,8 @@ TEST_F(ConfigReview, ACanaryCredentialAppearsInNoFileAndNoOutput) {
   auto primary = upstream(canary);
   auto fallback = upstream(sk_canary, {"unauthorized"});  // error bodies reach the evidence too
   ReviewOptions opts;
-  opts.config_path =
-      write_config(dir_, {{"primary", primary->port(), "RG_REVIEW_CANARY_KEY"},
-                          {"fallback", fallback->port(), "RG_REVIEW_CANARY_SK"}});
+  opts.config_path = write_config(dir_, {{"primary", primary->port(), "RG_REVIEW_CANARY_KEY"},
+                                         {"fallback", fallback->port(), "RG_REVIEW_CANARY_SK"}});
   opts.out_dir = dir_ + "/out";
   opts.operator_initials = "QA";
   ::testing::internal::CaptureStdout();

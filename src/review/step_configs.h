@@ -16,8 +16,7 @@ namespace readygate::review {
 
 // A gateway config serving `chain_model` through `routes`, in order.
 config::Config step_config(const config::Config& base, const std::string& chain_model,
-                           std::vector<config::RouteConfig> routes,
-                           const std::string& environment);
+                           std::vector<config::RouteConfig> routes, const std::string& environment);
 
 // `route` sending its requests to the built-in provider on 127.0.0.1:port
 // with the key in `key_file` instead of its own upstream and credential.

@@ -57,11 +57,20 @@ struct StepRun {
     auto ex = call({std::move(r)}, stream, client_deadline(route));
     if (!ex.error.empty()) return judge_not_run(s, ex.error);
     switch (s.kind) {
-      case StepKind::kHappyPath: judge_happy_path(s, ex.reply); break;
-      case StepKind::kStreaming: judge_streaming(s, ex.reply); break;
-      case StepKind::kErrorCheck: judge_error_check(s, ex.reply, ex.record); break;
-      case StepKind::kShapeCheck: judge_shape_check(s, ex.reply, ex.record); break;
-      default: break;
+      case StepKind::kHappyPath:
+        judge_happy_path(s, ex.reply);
+        break;
+      case StepKind::kStreaming:
+        judge_streaming(s, ex.reply);
+        break;
+      case StepKind::kErrorCheck:
+        judge_error_check(s, ex.reply, ex.record);
+        break;
+      case StepKind::kShapeCheck:
+        judge_shape_check(s, ex.reply, ex.record);
+        break;
+      default:
+        break;
     }
     finish_record(ex.record);
   }
@@ -78,10 +87,10 @@ struct StepRun {
         shorten_backoff_if_long(r.retry, expect.expected_attempts, route.name);
     expect.retry = r.retry;
     s.backoff_note = shortened;
-    s.method = "built-in provider placed in the route's path with fault 'unavailable,first=2' "
-               "(two 503s, then success)" +
-               (shortened.empty() ? std::string("; the route's own retry settings")
-                                  : "; " + shortened);
+    s.method =
+        "built-in provider placed in the route's path with fault 'unavailable,first=2' "
+        "(two 503s, then success)" +
+        (shortened.empty() ? std::string("; the route's own retry settings") : "; " + shortened);
     auto ex = call({std::move(r)}, false, client_deadline(route));
     if (!ex.error.empty()) return judge_not_run(s, ex.error);
     judge_retry_check(s, ex.reply, ex.record, p->completion_calls(), expect);
@@ -94,7 +103,8 @@ struct StepRun {
     auto failing = provider({"unavailable"}, "fallback-" + route.name + ".jsonl");
     if (!failing) return finish_record(std::nullopt);
     auto r = at_builtin_provider(route, failing->port(), ctx.builtin_key_file);
-    const std::string shortened = shorten_backoff_if_long(r.retry, r.retry.max_attempts, route.name);
+    const std::string shortened =
+        shorten_backoff_if_long(r.retry, r.retry.max_attempts, route.name);
     s.backoff_note = shortened;
     FallbackExpectation expect;
     expect.max_attempts = std::clamp(r.retry.max_attempts, 1, 5);
@@ -112,13 +122,15 @@ struct StepRun {
       expect.target_is_stand_in = true;
     }
     expect.target = target.name;
-    s.method = "built-in provider with fault 'unavailable' (every request 503) placed in the "
-               "route's path; the fallback " + target.name +
-               (expect.target_is_stand_in ? " is the built-in provider standing in for a missing "
-                                            "second route"
-                : ctx.builtin_mode        ? " is the built-in fallback provider"
-                                          : " is reached through its own upstream") +
-               (shortened.empty() ? std::string() : "; " + shortened);
+    s.method =
+        "built-in provider with fault 'unavailable' (every request 503) placed in the "
+        "route's path; the fallback " +
+        target.name +
+        (expect.target_is_stand_in ? " is the built-in provider standing in for a missing "
+                                     "second route"
+         : ctx.builtin_mode        ? " is the built-in fallback provider"
+                                   : " is reached through its own upstream") +
+        (shortened.empty() ? std::string() : "; " + shortened);
     const auto deadline = std::min(std::chrono::milliseconds(300000),
                                    client_deadline(route) + client_deadline(target));
     auto ex = call({std::move(r), std::move(target)}, false, deadline);
@@ -164,12 +176,24 @@ StepResult run_step(const ChecklistContext& ctx, StepKind kind, size_t route_ind
   run.s.route = route->name;
   run.s.surface = route->surface;
   switch (kind) {
-    case StepKind::kHappyPath: run.direct(false, false); break;
-    case StepKind::kStreaming: run.direct(true, false); break;
-    case StepKind::kErrorCheck: run.direct(false, true); break;
-    case StepKind::kRetryCheck: run.retry_check(); break;
-    case StepKind::kFallbackCheck: run.fallback_check(); break;
-    case StepKind::kShapeCheck: run.direct(false, false); break;
+    case StepKind::kHappyPath:
+      run.direct(false, false);
+      break;
+    case StepKind::kStreaming:
+      run.direct(true, false);
+      break;
+    case StepKind::kErrorCheck:
+      run.direct(false, true);
+      break;
+    case StepKind::kRetryCheck:
+      run.retry_check();
+      break;
+    case StepKind::kFallbackCheck:
+      run.fallback_check();
+      break;
+    case StepKind::kShapeCheck:
+      run.direct(false, false);
+      break;
   }
   if (run.s.record.run_id.empty()) run.finish_record(std::nullopt);
   return std::move(run.s);

@@ -15,16 +15,16 @@
 namespace readygate::review {
 
 struct ChecklistContext {
-  const config::Config* cfg = nullptr;        // the reviewed config
-  const config::ChainConfig* chain = nullptr; // the chain under review
+  const config::Config* cfg = nullptr;         // the reviewed config
+  const config::ChainConfig* chain = nullptr;  // the chain under review
   std::string run_id;
   std::string environment;
   std::string operator_initials;
-  bool builtin_mode = false;       // every upstream is the built-in provider
-  std::string workdir;             // private temporary directory of this run
-  std::string builtin_key;         // the built-in provider's per-run key
-  std::string builtin_key_file;    // ... in a 0600 file under workdir
-  std::string invalid_key_file;    // the deliberately invalid key, 0600
+  bool builtin_mode = false;     // every upstream is the built-in provider
+  std::string workdir;           // private temporary directory of this run
+  std::string builtin_key;       // the built-in provider's per-run key
+  std::string builtin_key_file;  // ... in a 0600 file under workdir
+  std::string invalid_key_file;  // the deliberately invalid key, 0600
   std::string ca_file;
 };
 
