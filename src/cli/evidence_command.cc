@@ -15,7 +15,8 @@ namespace {
 using evidence::EvidenceQueryFlags;
 
 void add_store_option(CLI::App& app, EvidenceQueryFlags& flags) {
-  app.add_option("--store", flags.store, "Evidence store: a SQLite file")->capture_default_str();
+  app.add_option("--store", flags.store, "Evidence store: a SQLite file or a postgresql:// URL")
+      ->capture_default_str();
 }
 
 void add_filter_options(CLI::App& app, const std::shared_ptr<EvidenceQueryFlags>& flags) {

@@ -202,6 +202,8 @@ struct BadFlags {
   const char* error_prefix;
 };
 
+void PrintTo(const BadFlags& b, std::ostream* os) { *os << b.name; }
+
 class FilterFromFlagsRejects : public ::testing::TestWithParam<BadFlags> {};
 
 TEST_P(FilterFromFlagsRejects, NamingTheFlag) {

@@ -3,22 +3,30 @@
 #include <string_view>
 
 #include "evidence/jsonl_file_sink.h"
+#include "evidence/postgres_store.h"
 #include "evidence/store_sink.h"
 
 namespace readygate::evidence {
 namespace {
 
 std::expected<void, std::string> check_scheme(const std::string& path_or_url) {
-  switch (store_kind(path_or_url)) {
-    case StoreKind::kPostgres:
-      return std::unexpected("evidence store " + path_or_url +
-                             ": PostgreSQL is not supported by this build; use a SQLite path");
-    case StoreKind::kUnsupported:
-      return std::unexpected("evidence store " + path_or_url +
-                             ": unsupported URL scheme (use a file path or postgresql://)");
-    default:
-      return {};
+  if (store_kind(path_or_url) == StoreKind::kUnsupported)
+    return std::unexpected("evidence store " + mask_url_password(path_or_url) +
+                           ": unsupported URL scheme (use a file path or postgresql://)");
+  return {};
+}
+
+// Any store but a JSONL file.
+std::expected<std::unique_ptr<EvidenceStore>, std::string> open_queryable(
+    const std::string& path_or_url, OpenMode mode) {
+  if (store_kind(path_or_url) == StoreKind::kPostgres) {
+    auto store = PostgresStore::open(path_or_url);
+    if (!store) return std::unexpected(store.error());
+    return std::unique_ptr<EvidenceStore>(std::move(*store));
   }
+  auto store = SqliteStore::open(path_or_url, mode);
+  if (!store) return std::unexpected(store.error());
+  return std::unique_ptr<EvidenceStore>(std::move(*store));
 }
 
 }  // namespace
@@ -39,7 +47,7 @@ std::expected<std::unique_ptr<EvidenceSink>, std::string> open_sink(const std::s
     if (!sink) return std::unexpected(sink.error());
     return std::unique_ptr<EvidenceSink>(std::move(*sink));
   }
-  auto store = SqliteStore::open(path_or_url, OpenMode::kCreate);
+  auto store = open_queryable(path_or_url, OpenMode::kCreate);
   if (!store) return std::unexpected(store.error());
   auto sink = StoreSink::create(std::move(*store), StoreSinkOptions{.capacity = capacity});
   if (!sink) return std::unexpected(sink.error());
@@ -52,9 +60,7 @@ std::expected<std::unique_ptr<EvidenceStore>, std::string> open_store(
   if (store_kind(path_or_url) == StoreKind::kJsonl)
     return std::unexpected("evidence store " + path_or_url +
                            ": a .jsonl file is an export, not a queryable store");
-  auto store = SqliteStore::open(path_or_url, mode);
-  if (!store) return std::unexpected(store.error());
-  return std::unique_ptr<EvidenceStore>(std::move(*store));
+  return open_queryable(path_or_url, mode);
 }
 
 }  // namespace readygate::evidence

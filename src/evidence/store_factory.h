@@ -1,11 +1,12 @@
 // Picks the evidence backend from one config value (`evidence.path`, or the
 // CLI's --store):
-//   postgresql://... or postgres://...  PostgreSQL: not in this build, an error
+//   postgresql://... or postgres://...  PostgresStore, behind a StoreSink
 //   ...://... (any other scheme)        an error naming the scheme
 //   *.jsonl                             JsonlFileSink: an append-only export,
 //                                       writable but not queryable
 //   anything else (*.db, *.sqlite, ...) SqliteStore, behind a StoreSink
-// Errors are messages naming the path. Thread-safe (no shared state).
+// Errors are messages naming the path (a URL with its password masked).
+// Thread-safe (no shared state).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,8 @@ std::expected<std::unique_ptr<EvidenceSink>, std::string> open_sink(const std::s
                                                                     size_t capacity);
 
 // A queryable store, for the CLI and `review`. A .jsonl path is an error.
+// `mode` applies to SQLite files; a PostgreSQL database must already exist
+// (its tables are created by migration either way).
 std::expected<std::unique_ptr<EvidenceStore>, std::string> open_store(
     const std::string& path_or_url, OpenMode mode);
 
