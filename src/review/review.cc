@@ -42,11 +42,15 @@ std::string make_run_id(WallTime now) {
 // built-in provider (Chat Completions), policy defaults otherwise.
 std::expected<config::Config, std::vector<std::string>> builtin_config(
     uint16_t primary_port, uint16_t fallback_port, const std::string& key_file,
-    const std::string& environment) {
+    const std::string& environment, int backoff_base_ms) {
+  const std::string retry =
+      backoff_base_ms > 0 ? "    retry: {base: " + std::to_string(backoff_base_ms) +
+                                "ms, base_after_429: " + std::to_string(backoff_base_ms) + "ms}\n"
+                          : std::string();
   auto route = [&](const std::string& name, uint16_t port) {
     return "  - name: " + name +
            "\n    surface: chat_completions\n    base_url: http://127.0.0.1:" +
-           std::to_string(port) + "/v1\n    credential: {file: \"" + key_file + "\"}\n";
+           std::to_string(port) + "/v1\n    credential: {file: \"" + key_file + "\"}\n" + retry;
   };
   std::string yaml = "listen: 127.0.0.1:0\nroutes:\n" + route("primary", primary_port) +
                      route("fallback", fallback_port) + "chains:\n  - model: " + kBuiltinModel +
@@ -149,7 +153,8 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
       providers.push_back(std::move(*p));
     }
     auto loaded = builtin_config(providers[0]->port(), providers[1]->port(), *builtin_key_file,
-                                 opts.environment.empty() ? "local" : opts.environment);
+                                 opts.environment.empty() ? "local" : opts.environment,
+                                 opts.builtin_backoff_base_ms);
     if (!loaded) return stop("built-in config: " + loaded.error().front());
     cfg = std::move(*loaded);
     report.mode = "built-in provider (offline)";

@@ -42,6 +42,9 @@ struct ReviewOptions {
   // progress lines and say nothing the records do not, so they are off unless
   // asked for. Process-wide: it sets spdlog's global level.
   bool gateway_logs = false;
+  // Backoff base of the built-in routes; 0: the policy default (500 ms).
+  // Tests shorten it; the note shows the settings' effect in its delays.
+  int builtin_backoff_base_ms = 0;
 };
 
 struct ReviewRun {

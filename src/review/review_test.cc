@@ -98,6 +98,7 @@ class OfflineReview : public ::testing::Test {
     opts.out_dir = (fs::path(::testing::TempDir()) / "review_offline").string();
     fs::remove_all(opts.out_dir);
     opts.operator_initials = "RG";
+    opts.builtin_backoff_base_ms = 50;
     result_ = new Captured(review(opts));
   }
   static void TearDownTestSuite() {
@@ -108,13 +109,10 @@ class OfflineReview : public ::testing::Test {
 };
 Captured* OfflineReview::result_ = nullptr;
 
-TEST_F(OfflineReview, TheFullOfflineReviewIsReadyWithExitCodeZero) {
+TEST_F(OfflineReview, TheFullOfflineReviewIsReadyWithTwelveRecordsAndTheTenFieldsSet) {
   EXPECT_EQ(result_->run.exit_code, 0) << result_->err << result_->out;
   EXPECT_EQ(result_->run.report.verdict, Verdict::kReady);
   EXPECT_NE(result_->out.find("readygate review: ready"), std::string::npos) << result_->out;
-}
-
-TEST_F(OfflineReview, ItWritesTwelveRecordsWithTheTenFieldsSet) {
   const auto lines = evidence_lines(result_->run);
   ASSERT_EQ(lines.size(), 12u);
   for (const auto& j : lines) {
@@ -128,22 +126,20 @@ TEST_F(OfflineReview, ItWritesTwelveRecordsWithTheTenFieldsSet) {
     EXPECT_EQ(j["operator_initials"], "RG");
     EXPECT_EQ(j["review"]["outcome"], "pass") << j.dump();
   }
+  EXPECT_EQ(lines[2]["review"]["observed"]["http_status"], 401);
+  EXPECT_EQ(lines[2]["review"]["observed"]["upstream_attempts"], 1);
   EXPECT_EQ(lines[3]["review"]["check"], "retry_check");
   EXPECT_EQ(lines[3]["retry_count"], 2);
   EXPECT_EQ(lines[4]["fallback_decision"], "fallback:fallback");
   EXPECT_EQ(lines[10]["fallback_decision"], "fallback:primary");
-  EXPECT_EQ(lines[2]["review"]["observed"]["http_status"], 401);
-  EXPECT_EQ(lines[2]["review"]["observed"]["upstream_attempts"], 1);
-}
-
-TEST_F(OfflineReview, ProgressShowsOneLinePerStep) {
+  // Progress: one line per step.
   EXPECT_NE(result_->err.find("[3/12] primary: controlled error check ... ok (401 auth, 1 attempt"),
             std::string::npos)
       << result_->err;
   EXPECT_NE(result_->err.find("[12/12] fallback: response shape check ... ok"), std::string::npos);
 }
 
-TEST_F(OfflineReview, TheNoteHasEverySectionAndTheVerdictInBothFormats) {
+TEST_F(OfflineReview, TheNoteHasEverySectionAndTheVerdictAndNoExternalAssets) {
   const std::string md = read_all(result_->run.files.markdown);
   const std::string html = read_all(result_->run.files.html);
   for (const std::string& doc : {md, html}) {
@@ -157,10 +153,6 @@ TEST_F(OfflineReview, TheNoteHasEverySectionAndTheVerdictInBothFormats) {
       EXPECT_NE(doc.find(heading), std::string::npos) << heading;
   }
   EXPECT_LT(md.find("API surface:"), md.find(kHeadingDocs)) << "the surface comes first";
-}
-
-TEST_F(OfflineReview, TheHtmlNoteIsSelfContained) {
-  const std::string html = read_all(result_->run.files.html);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("<style>"), std::string::npos);
   for (const char* external : {"<script", "<link", "src=", "@import", "url("})
