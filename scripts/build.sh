@@ -13,6 +13,8 @@ case $kind in
   *) echo "usage: $0 [release|asan]" >&2; exit 2 ;;
 esac
 dir="$root/build/$kind"
+# ccache hits across clones of the repo in other folders (CI builds a fresh clone).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 jobs=${READYGATE_JOBS:-$(nproc)}
 cmake -S "$root" -B "$dir" -G Ninja "${args[@]}" "$@" >/dev/null
 cmake --build "$dir" -j "$jobs"
