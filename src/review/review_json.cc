@@ -22,6 +22,7 @@ Json step_json(const StepResult& s) {
   j["check"] = std::string(step_key(s.kind));
   j["title"] = std::string(step_title(s.kind));
   j["route"] = s.route;
+  j["route_fingerprint"] = s.route_fingerprint;
   j["surface"] = std::string(contract::surface_name(s.surface));
   j["outcome"] = std::string(outcome_name(s.outcome));
   j["summary"] = s.summary;

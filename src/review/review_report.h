@@ -51,6 +51,7 @@ struct StepResult {
   std::string method;                 // how the step was done, when not the obvious way
   std::string backoff_note;           // set when steps 4-5 shortened the route's backoff
   bool via_builtin = false;           // the upstream was the built-in provider
+  std::string route_fingerprint;      // config::Config::fingerprint_of_route of the reviewed route
 
   // Observations: empty / 0 / nullopt when not observed (a missing answer).
   int status = 0;                 // HTTP status the client got

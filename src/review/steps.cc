@@ -161,6 +161,7 @@ struct StepRun {
     r.follow_up_needed = s.outcome != Outcome::kPass;
     r.chain = ctx.chain->model;
     r.config_fingerprint = ctx.cfg->fingerprint;
+    s.route_fingerprint = ctx.cfg->fingerprint_of_route(route.name);
     if (r.status_family.empty()) r.status_family = evidence::status_family(r.status);
     s.record = std::move(r);
   }
