@@ -98,6 +98,7 @@ net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState
     Attempt a = co_await attempt_once(ex, st, rt, deadline);
     rec.status = a.status;
     rec.error_class = std::string(contract::error_class_name(a.cls.error_class));
+    if (a.status == 0) rec.transport_error = a.cls.reason;
     rec.upstream_request_id = a.upstream_request_id;
     rec.first_byte_ms = a.first_byte_ms;
     rec.total_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - t0).count();

@@ -1,5 +1,6 @@
 #include "gateway/gateway.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -39,7 +40,10 @@ Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
   run_id_ = opts_.run_id.empty() ? make_run_id(clock_.wall(), seed) : opts_.run_id;
   hash_salt_ = std::to_string(os_entropy_seed());
   tls_ = std::make_unique<net_tls_context_holder>();
-  tls_->ctx = net::make_client_tls_context(opts_.ca_file);
+  // Loading the system CA store costs ~100 ms: only when a route needs TLS.
+  const bool any_tls = std::any_of(cfg_.routes.begin(), cfg_.routes.end(),
+                                   [](const config::RouteConfig& r) { return r.tls; });
+  if (any_tls || !opts_.ca_file.empty()) tls_->ctx = net::make_client_tls_context(opts_.ca_file);
   const int n = std::max(1, opts_.threads);
   for (int i = 0; i < n; ++i)
     workers_.push_back(std::make_unique<Worker>(*this, seed + 0x9e3779b97f4a7c15ULL * (i + 1),
@@ -99,10 +103,7 @@ evidence::EvidenceRecord Gateway::new_record(contract::Surface surface, std::str
   r.api_surface = std::string(contract::surface_name(surface));
   r.upstream_surface = r.api_surface;
   r.timestamp = clock_.wall();
-  char id[48];
-  std::snprintf(id, sizeof id, "rg-%s-%llu", run_id_.c_str() + 6,
-                static_cast<unsigned long long>(++next_request_));
-  r.request_id = id;
+  r.request_id = run_id_ + "-" + std::to_string(++next_request_);
   r.evidence_link = cfg_.evidence.path + "#" + r.request_id;
   r.request_bytes = body.size();
   r.request_hash = salted_sha256_hex(hash_salt_, body);

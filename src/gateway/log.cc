@@ -29,8 +29,7 @@ void log_event(LogLevel level, std::string_view event, std::initializer_list<Log
     append_json_string(line, k);
     line += ':';
     append_json_string(line, sanitize_text(v));
-  }
-  line += '}';
+  }  // the pattern closes the object
   switch (level) {
     case LogLevel::kInfo: logger().info("{}", line); break;
     case LogLevel::kWarn: logger().warn("{}", line); break;
