@@ -111,37 +111,19 @@ test('a responses stream truncated after 3 events ends with an error event, not 
   assert.equal(up.fallback.apiLines().length, fallbackBefore, 'once committed, no fallback');
 });
 
-test(
-  'a chat stream whose first event is not JSON falls back before anything reaches the client',
-  {
-    todo:
-      'gateway bug: relay_stream commits after any first SSE event without checking that it parses; the client ' +
-      'gets `data: {"id": oops not json` (SDK: SyntaxError), then the rest, then an error frame after [DONE]. ' +
-      'The JSON path falls back on a non-JSON body (x-readygate-route fallback).',
-  },
-  async () => {
-    const { data: stream, response } = await client.chat.completions
-      .create({ model: 'model-malformed', messages: MESSAGES, stream: true })
-      .withResponse();
-    assert.equal(response.headers.get('x-readygate-route'), 'fallback');
-    const { items: chunks, error } = await drain(stream);
-    assert.equal(error, null, `iteration threw ${error}`);
-    assert.equal(chunks.findLast((c) => c.choices.length > 0).choices[0].finish_reason, 'stop');
-  },
-);
+test('a chat stream whose first event is not JSON falls back before anything reaches the client', async () => {
+  const { data: stream, response } = await client.chat.completions
+    .create({ model: 'model-malformed', messages: MESSAGES, stream: true })
+    .withResponse();
+  assert.equal(response.headers.get('x-readygate-route'), 'fallback');
+  const { items: chunks, error } = await drain(stream);
+  assert.equal(error, null, `iteration threw ${error}`);
+  assert.equal(chunks.findLast((c) => c.choices.length > 0).choices[0].finish_reason, 'stop');
+});
 
-test(
-  'nothing follows response.completed in a relayed responses stream',
-  {
-    todo:
-      'gateway bug: when the terminal event fails the shape check (drift_missing: response.completed without ' +
-      'output.0.status) the gateway appends `event: error` "The upstream stream ended before completing ' +
-      '(malformed)" after response.completed; for chat it appends the error frame after `data: [DONE]`.',
-  },
-  async () => {
-    const stream = await client.responses.create({ model: 'model-drift-responses', input: INPUT, stream: true });
-    const { items: events, error } = await drain(stream);
-    assert.equal(error, null);
-    assert.equal(events.at(-1).type, 'response.completed', `events end with ${events.slice(-2).map((e) => e.type)}`);
-  },
-);
+test('nothing follows response.completed in a relayed responses stream', async () => {
+  const stream = await client.responses.create({ model: 'model-drift-responses', input: INPUT, stream: true });
+  const { items: events, error } = await drain(stream);
+  assert.equal(error, null);
+  assert.equal(events.at(-1).type, 'response.completed', `events end with ${events.slice(-2).map((e) => e.type)}`);
+});
