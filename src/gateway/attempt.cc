@@ -43,6 +43,14 @@ bool counts_against_breaker(const Classification& c, int status) {
   return false;
 }
 
+// [DONE] for chat; response.completed / failed / incomplete / error for Responses.
+bool is_terminal_event(Surface s, const contract::SseEvent& ev) {
+  if (s == Surface::kChatCompletions) return ev.data == "[DONE]";
+  const std::string_view t = ev.event;
+  return t == "response.completed" || t == "response.failed" || t == "response.incomplete" ||
+         t == "error";
+}
+
 }  // namespace
 
 struct Worker::Attempt {
@@ -270,6 +278,9 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   contract::StreamChecker checker(rt.cfg.surface);
   contract::SseEvent ev;
   std::string pending, piece;
+  // `ended`: the upstream sent its terminal (even one that failed the shape
+  // check); nothing may be appended after it.
+  bool ended = false;
   bool event_seen = false;
   // Before the first event the stream is not committed: failures may retry
   // or fall back. Wait for one complete event before answering the client.
@@ -286,6 +297,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
     parser.feed(piece);
     while (parser.next(&ev)) {
       checker.on_event(ev);
+      ended |= is_terminal_event(rt.cfg.surface, ev);
       event_seen = true;
     }
   }
@@ -335,7 +347,10 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       break;
     }
     parser.feed(piece);
-    while (parser.next(&ev)) checker.on_event(ev);
+    while (parser.next(&ev)) {
+      checker.on_event(ev);
+      ended |= is_terminal_event(rt.cfg.surface, ev);
+    }
     if (!co_await ex.write_chunk(piece)) {
       a.reason = "client went away";
       a.client_gone = true;
@@ -353,7 +368,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
                                                                                     : "mismatch";
   // A stream that already carried its terminal (or an upstream error event)
   // gets nothing appended: a second ending would contradict the first.
-  if (!clean && !checker.terminal_seen() && verdict != contract::StreamVerdict::kErrorEvent &&
+  if (!clean && !ended && !checker.terminal_seen() && verdict != contract::StreamVerdict::kErrorEvent &&
       verdict != contract::StreamVerdict::kFailed) {
     // End the client's stream with an error in its own surface, never a fake completion.
     std::string frame = parser.has_partial() ? "\n\n" : "";
