@@ -23,10 +23,6 @@ using contract::TransportError;
 using std::chrono::milliseconds;
 
 
-std::string upstream_path(const config::RouteConfig& r) {
-  return r.base_path + (r.surface == Surface::kChatCompletions ? "/chat/completions" : "/responses");
-}
-
 Worker::Worker(Gateway& gw, uint64_t seed, net::asio::ssl::context* tls)
     : gw_(gw), rng_(seed), tls_(tls) {}
 
@@ -86,7 +82,7 @@ net::Task<void> Worker::sleep_for(milliseconds d) {
 http::request<http::string_body> Worker::upstream_request(const RequestState& st,
                                                           const RouteRuntime& rt) const {
   const auto& r = rt.cfg;
-  http::request<http::string_body> req{http::verb::post, upstream_path(r), 11};
+  http::request<http::string_body> req{http::verb::post, config::upstream_target(r), 11};
   const bool default_port = (r.tls && r.port == 443) || (!r.tls && r.port == 80);
   req.set(http::field::host, default_port ? r.host : r.host + ":" + std::to_string(r.port));
   req.set(http::field::content_type, "application/json");
