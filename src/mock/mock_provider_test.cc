@@ -9,6 +9,7 @@
 #include "contract/shape_check.h"
 #include "contract/sse_parser.h"
 #include "contract/stream_check.h"
+#include "net/test_client.h"
 
 namespace readygate::mock {
 namespace {
@@ -16,12 +17,6 @@ namespace {
 namespace asio = net::asio;
 namespace http = net::http;
 using contract::Surface;
-
-struct Reply {
-  int status = 0;  // 0: the connection failed before a response
-  std::string body;
-  http::fields headers;
-};
 
 class MockProviderTest : public ::testing::Test {
  protected:
@@ -45,31 +40,9 @@ class MockProviderTest : public ::testing::Test {
     if (thread_.joinable()) thread_.join();
   }
 
-  Reply post(std::string_view path, const std::string& body, const std::string& key = "sk-test-key",
-             std::vector<std::pair<std::string, std::string>> extra = {}) {
-    asio::io_context cio;
-    net::beast::tcp_stream s(cio);
-    s.expires_after(std::chrono::seconds(10));
-    Reply r;
-    net::error_code ec;
-    s.connect(net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-    if (ec) return r;
-    http::request<http::string_body> req{http::verb::post, path, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::content_type, "application/json");
-    if (!key.empty()) req.set(http::field::authorization, "Bearer " + key);
-    for (auto& [k, v] : extra) req.set(k, v);
-    req.body() = body;
-    req.prepare_payload();
-    http::write(s, req, ec);
-    net::beast::flat_buffer buf;
-    http::response<http::string_body> res;
-    http::read(s, buf, res, ec);
-    if (ec) return r;
-    r.status = res.result_int();
-    r.body = res.body();
-    r.headers = res.base();
-    return r;
+  net::testing::TestReply post(std::string_view path, const std::string& body,
+                               const std::string& key = "sk-test-key", HeaderList extra = {}) {
+    return net::testing::post_json(port_, path, body, key, std::move(extra));
   }
 
   std::vector<nlohmann::json> log_lines() {
@@ -108,7 +81,7 @@ TEST_F(MockProviderTest, AnswersBothSurfacesWithTheDocumentedShape) {
   ASSERT_EQ(chat.status, 200) << chat.body;
   EXPECT_EQ(contract::check_response_shape(Surface::kChatCompletions, chat.body).verdict,
             contract::ShapeVerdict::kDocumentedShapeSeen);
-  EXPECT_TRUE(chat.headers["x-request-id"].starts_with("req_"));
+  EXPECT_TRUE(chat.header("x-request-id").starts_with("req_"));
   auto resp = post("/v1/responses", kResp);
   ASSERT_EQ(resp.status, 200) << resp.body;
   EXPECT_EQ(contract::check_response_shape(Surface::kResponses, resp.body).verdict,
@@ -119,7 +92,7 @@ TEST_F(MockProviderTest, StreamsBothSurfacesToTheirTerminal) {
   start({});
   auto chat = post("/v1/chat/completions", kChatStream);
   ASSERT_EQ(chat.status, 200);
-  EXPECT_EQ(chat.headers[http::field::content_type], "text/event-stream; charset=utf-8");
+  EXPECT_EQ(chat.header("content-type"), "text/event-stream; charset=utf-8");
   EXPECT_EQ(verdict_of(Surface::kChatCompletions, chat.body), contract::StreamVerdict::kCompleted);
   EXPECT_NE(chat.body.find("\"choices\":[],\"usage\":{"), std::string::npos);
   auto resp = post("/v1/responses", kRespStream);
@@ -168,13 +141,13 @@ TEST_F(MockProviderTest, RetryAfterHeadersAreSent) {
   auto r = post("/v1/chat/completions", kChat, "sk-test-key",
                 {{"x-readygate-fault", "rate_limit,retry_after=3"}});
   EXPECT_EQ(r.status, 429);
-  EXPECT_EQ(r.headers["retry-after"], "3");
+  EXPECT_EQ(r.header("retry-after"), "3");
   auto d = post("/v1/chat/completions", kChat, "sk-test-key",
                 {{"x-readygate-fault", "rate_limit_date,retry_after_date=5"}});
-  EXPECT_TRUE(d.headers["retry-after"].ends_with(" GMT"));
+  EXPECT_TRUE(d.header("retry-after").ends_with(" GMT"));
   auto ms = post("/v1/chat/completions", kChat, "sk-test-key",
                  {{"x-readygate-fault", "rate_limit_ms,retry_after_ms=250"}});
-  EXPECT_EQ(ms.headers["retry-after-ms"], "250");
+  EXPECT_EQ(ms.header("retry-after-ms"), "250");
 }
 
 TEST_F(MockProviderTest, CometInvalidRequest500CarriesItsCode) {
@@ -210,11 +183,11 @@ TEST_F(MockProviderTest, HtmlAndRedirectPagesAreNotJson) {
   start({});
   auto page = post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "html"}});
   EXPECT_EQ(page.status, 200);
-  EXPECT_TRUE(page.headers[http::field::content_type].starts_with("text/html"));
+  EXPECT_TRUE(page.header("content-type").starts_with("text/html"));
   auto moved =
       post("/v1/chat/completions", kChat, "sk-test-key", {{"x-readygate-fault", "redirect_html"}});
   EXPECT_EQ(moved.status, 301);
-  EXPECT_FALSE(moved.headers[http::field::location].empty());
+  EXPECT_FALSE(moved.header("location").empty());
 }
 
 TEST_F(MockProviderTest, DriftIsCaughtByTheShapeCheck) {
@@ -232,16 +205,8 @@ TEST_F(MockProviderTest, ModelsListsTheConfiguredModels) {
   MockOptions o;
   o.models = {"m-one", "m-two"};
   start(o);
-  asio::io_context cio;
-  net::beast::tcp_stream s(cio);
-  s.connect(net::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
-  http::request<http::string_body> req{http::verb::get, "/v1/models", 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(s, req);
-  net::beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(s, buf, res);
-  auto j = nlohmann::json::parse(res.body());
+  auto res = net::testing::http_request(port_, "GET", "/v1/models");
+  auto j = nlohmann::json::parse(res.body);
   ASSERT_EQ(j["data"].size(), 2u);
   EXPECT_EQ(j["data"][1]["id"], "m-two");
 }
