@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "net/http_server.h"
 
 namespace readygate::net {
@@ -20,7 +22,10 @@ using namespace std::chrono_literals;
 
 // Creates ca.pem, server.pem and server.key (CN/SAN localhost) in a temp dir.
 std::string make_test_pki() {
-  const std::string dir = ::testing::TempDir() + "/rg_pki";
+  // One directory per process: ctest runs each test of this suite in its own
+  // process, in parallel, and a shared directory was being removed under a
+  // sibling's feet (the tests then skipped instead of running).
+  const std::string dir = ::testing::TempDir() + "/rg_pki_" + std::to_string(::getpid());
   const std::string script =
       "set -e; rm -rf '" + dir + "'; mkdir -p '" + dir + "'; cd '" + dir + "';"
       "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
@@ -127,7 +132,11 @@ class UpstreamTlsTest : public ::testing::Test {
   static void SetUpTestSuite() { pki_ = new std::string(make_test_pki()); }
   static void TearDownTestSuite() { delete pki_; }
   void SetUp() override {
-    if (pki_->empty()) GTEST_SKIP() << "openssl CLI unavailable";
+    if (pki_->empty()) {
+      if (std::system("command -v openssl >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "openssl CLI unavailable";
+      FAIL() << "openssl is installed but the test PKI could not be made";
+    }
   }
   static std::string* pki_;
 };
