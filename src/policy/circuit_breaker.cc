@@ -102,6 +102,17 @@ void CircuitBreaker::on_ignored(SteadyTime /*now*/) {
   if (state_ == BreakerState::kHalfOpen && probes_issued_ > probe_successes_) --probes_issued_;
 }
 
+void CircuitBreaker::hold_open(SteadyTime now, SteadyTime until) {
+  if (until <= now) return;
+  if (state(now) == BreakerState::kOpen && open_until() >= until) return;
+  opened_at_ = now;
+  held_ = true;
+  hold_until_ = until;
+  consecutive_failures_ = 0;
+  calls_.clear();
+  move_to(BreakerState::kOpen);
+}
+
 BreakerState CircuitBreaker::state(SteadyTime now) const {
   if (state_ == BreakerState::kOpen && now >= open_until()) return BreakerState::kHalfOpen;
   return state_;
@@ -116,6 +127,7 @@ bool CircuitBreaker::rate_tripped(SteadyTime now) const {
 
 void CircuitBreaker::open(SteadyTime now) {
   opened_at_ = now;
+  held_ = false;
   ++times_opened_;
   consecutive_failures_ = 0;
   calls_.clear();
@@ -123,6 +135,7 @@ void CircuitBreaker::open(SteadyTime now) {
 }
 
 void CircuitBreaker::close() {
+  held_ = false;
   open_duration_ = positive(config_.open_base);
   consecutive_failures_ = 0;
   calls_.clear();

@@ -16,6 +16,11 @@
 // at open_base, doubles on each re-open from half-open, is capped at open_max, and returns to
 // open_base once the breaker closes.
 //
+// Fleets: hold_open() opens the breaker until a given time because another
+// replica's breaker for the same route opened (fleet/FleetSync). A hold does
+// not grow the open duration; when it ends the breaker probes on its own,
+// as after any open period.
+//
 // Results that arrive while open are late answers to calls let out before it
 // opened: ignored. Owns its state and hook. Not thread-safe: the caller locks.
 #pragma once
@@ -66,6 +71,12 @@ class CircuitBreaker {
   // half-open probe slot. No-op when not half-open.
   void on_ignored(SteadyTime now);
 
+  // Opens (or keeps open) until `until` for a peer replica's open breaker.
+  // No-op when `until` <= now or the breaker is already open at least that long.
+  void hold_open(SteadyTime now, SteadyTime until);
+  // Open because of hold_open() rather than this replica's own failures.
+  bool held_by_peer() const { return state_ == BreakerState::kOpen && held_; }
+
   // The state as of `now`: an open breaker whose time has passed reads as
   // half-open (the transition itself happens in the next allow()).
   BreakerState state(SteadyTime now) const;
@@ -73,7 +84,7 @@ class CircuitBreaker {
   std::chrono::milliseconds current_open_duration() const { return open_duration_; }
   uint64_t times_opened() const { return times_opened_; }
   // When the current open period ends (meaningful while open).
-  SteadyTime open_until() const { return opened_at_ + open_duration_; }
+  SteadyTime open_until() const { return held_ ? hold_until_ : opened_at_ + open_duration_; }
 
   void set_transition_hook(TransitionHook hook) { hook_ = std::move(hook); }
   const BreakerConfig& config() const { return config_; }
@@ -97,6 +108,8 @@ class CircuitBreaker {
   int probe_successes_ = 0;
   SteadyTime probe_activity_{};  // last probe issued or succeeded
   uint64_t times_opened_ = 0;
+  bool held_ = false;          // the current open period is a peer's hold
+  SteadyTime hold_until_{};
   TransitionHook hook_;
 };
 

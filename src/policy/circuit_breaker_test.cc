@@ -238,5 +238,60 @@ TEST(CircuitBreaker, AcceptsTheDefaultsAndNamesTheFirstBadField) {
   EXPECT_EQ(validate(c), "half_open_probes: must be at least 1");
 }
 
+
+TEST(CircuitBreaker, APeerHoldOpensUntilTheGivenTimeWithoutGrowingTheOpenDuration) {
+  FakeClock clock;
+  CircuitBreaker b;
+  std::vector<std::pair<S, S>> seen;
+  b.set_transition_hook([&](S from, S to) { seen.emplace_back(from, to); });
+  b.hold_open(clock.now(), clock.now() + seconds(12));
+  EXPECT_EQ(b.state(clock.now()), S::kOpen);
+  EXPECT_TRUE(b.held_by_peer());
+  EXPECT_FALSE(b.allow(clock.now()));
+  EXPECT_EQ(b.current_open_duration(), milliseconds(30000));
+  clock.advance(milliseconds(11999));
+  EXPECT_FALSE(b.allow(clock.now()));
+  clock.advance(milliseconds(1));
+  EXPECT_TRUE(b.allow(clock.now()));  // the first probe
+  EXPECT_EQ(b.state(clock.now()), S::kHalfOpen);
+  EXPECT_EQ(seen, (std::vector<std::pair<S, S>>{{S::kClosed, S::kOpen}, {S::kOpen, S::kHalfOpen}}));
+}
+
+TEST(CircuitBreaker, AShorterPeerHoldDoesNotShortenAnOwnOpenPeriod) {
+  FakeClock clock;
+  CircuitBreaker b;
+  fail(b, clock, 5);  // open for 30 s
+  b.hold_open(clock.now(), clock.now() + seconds(5));
+  EXPECT_FALSE(b.held_by_peer());
+  clock.advance(seconds(29));
+  EXPECT_FALSE(b.allow(clock.now()));
+  b.hold_open(clock.now(), clock.now() + seconds(10));  // longer: extends
+  EXPECT_TRUE(b.held_by_peer());
+  clock.advance(seconds(9));
+  EXPECT_FALSE(b.allow(clock.now()));
+  clock.advance(seconds(1));
+  EXPECT_TRUE(b.allow(clock.now()));
+}
+
+TEST(CircuitBreaker, AHoldInThePastIsIgnored) {
+  FakeClock clock;
+  CircuitBreaker b;
+  b.hold_open(clock.now(), clock.now());
+  EXPECT_EQ(b.state(clock.now()), S::kClosed);
+  EXPECT_TRUE(b.allow(clock.now()));
+}
+
+TEST(CircuitBreaker, AFailedProbeAfterAHoldReopensForTwiceTheBase) {
+  FakeClock clock;
+  CircuitBreaker b;
+  b.hold_open(clock.now(), clock.now() + seconds(3));
+  clock.advance(seconds(3));
+  ASSERT_TRUE(b.allow(clock.now()));
+  b.on_failure(clock.now());
+  EXPECT_FALSE(b.held_by_peer());
+  EXPECT_EQ(b.current_open_duration(), milliseconds(60000));
+  EXPECT_EQ(b.open_until(), clock.now() + milliseconds(60000));
+}
+
 }  // namespace
 }  // namespace readygate::policy

@@ -23,7 +23,15 @@ std::string validate(const BudgetConfig& c) {
 RetryBudget::RetryBudget(BudgetConfig config)
     : config_(config), counts_(window_buckets(config), std::chrono::seconds(1)) {}
 
-void RetryBudget::record_request(SteadyTime now) { counts_.add(now, kRequests); }
+void RetryBudget::record_request(SteadyTime now) {
+  counts_.add(now, kRequests);
+  ++requests_recorded_;
+}
+
+void RetryBudget::set_peer_counts(double requests, double retries) {
+  peer_requests_ = std::max(requests, 0.0);
+  peer_retries_ = std::max(retries, 0.0);
+}
 
 double RetryBudget::allowed_in_window(SteadyTime now) const {
   const double ratio = std::max(config_.ratio, 0.0);
@@ -35,6 +43,7 @@ double RetryBudget::allowed_in_window(SteadyTime now) const {
 bool RetryBudget::try_acquire_retry(SteadyTime now) {
   if (retries_in_window(now) < allowed_in_window(now)) {
     counts_.add(now, kRetries);
+    ++retries_granted_;
     return true;
   }
   ++rejected_;
@@ -42,11 +51,11 @@ bool RetryBudget::try_acquire_retry(SteadyTime now) {
 }
 
 double RetryBudget::retries_in_window(SteadyTime now) const {
-  return static_cast<double>(counts_.sum(now, kRetries));
+  return static_cast<double>(counts_.sum(now, kRetries)) + peer_retries_;
 }
 
 double RetryBudget::requests_in_window(SteadyTime now) const {
-  return static_cast<double>(counts_.sum(now, kRequests));
+  return static_cast<double>(counts_.sum(now, kRequests)) + peer_requests_;
 }
 
 }  // namespace readygate::policy

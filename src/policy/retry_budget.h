@@ -7,6 +7,12 @@
 // buckets (WindowCounter), so memory is O(window seconds), not O(events); the
 // window is the current second plus the (window - 1) before it.
 //
+// Fleets: several gateway replicas in front of one upstream share one budget.
+// The replica's own counts stay local and exact; set_peer_counts() adds what
+// the other replicas reported for the same window (fleet/FleetSync fetches it
+// from Redis every sync interval), so the decision is made over the fleet's
+// totals, floor included. With no peers the budget is the replica's alone.
+//
 // Owns its counters. Not thread-safe: the caller locks (or keeps one per
 // thread and accepts a per-thread budget).
 #pragma once
@@ -38,8 +44,14 @@ class RetryBudget {
   // True, and counts the retry, if the budget has room; false counts a rejection.
   bool try_acquire_retry(SteadyTime now);
 
+  // Local counts in the window plus the peers' last reported counts.
   double retries_in_window(SteadyTime now) const;
   double requests_in_window(SteadyTime now) const;
+  // What the other replicas of a fleet counted over the same window (>= 0).
+  void set_peer_counts(double requests, double retries);
+  // Local totals since construction (never decrease): what a fleet sync pushes.
+  uint64_t requests_recorded() const { return requests_recorded_; }
+  uint64_t retries_granted() const { return retries_granted_; }
   // max(ratio * requests, floor) for the window ending at `now`.
   double allowed_in_window(SteadyTime now) const;
   // Retries refused since construction.
@@ -54,6 +66,10 @@ class RetryBudget {
   BudgetConfig config_;
   WindowCounter counts_;
   uint64_t rejected_ = 0;
+  uint64_t requests_recorded_ = 0;
+  uint64_t retries_granted_ = 0;
+  double peer_requests_ = 0;
+  double peer_retries_ = 0;
 };
 
 }  // namespace readygate::policy

@@ -93,5 +93,31 @@ TEST(RetryBudget, AcceptsTheDefaultsAndNamesTheFirstBadField) {
   EXPECT_EQ(validate(c), "ratio: must be 0 to 10");
 }
 
+
+TEST(RetryBudget, PeerCountsJoinTheDecisionAndTheFloorIsTheFleets) {
+  FakeClock clock;
+  RetryBudget b({.ratio = 0.1, .window = std::chrono::seconds(10), .min_retries_per_second = 1});
+  for (int i = 0; i < 100; ++i) b.record_request(clock.now());
+  // Alone: max(0.1 * 100, 1 * 10) = 10 retries.
+  EXPECT_DOUBLE_EQ(b.allowed_in_window(clock.now()), 10);
+  // Peers saw 400 requests and already used 48 retries: max(0.1 * 500, 10) = 50, 48 used.
+  b.set_peer_counts(400, 48);
+  EXPECT_DOUBLE_EQ(b.requests_in_window(clock.now()), 500);
+  EXPECT_TRUE(b.try_acquire_retry(clock.now()));
+  EXPECT_TRUE(b.try_acquire_retry(clock.now()));
+  EXPECT_FALSE(b.try_acquire_retry(clock.now()));
+  EXPECT_EQ(b.retries_granted(), 2u);
+  EXPECT_EQ(b.requests_recorded(), 100u);
+  EXPECT_EQ(b.rejected(), 1u);
+}
+
+TEST(RetryBudget, NegativePeerCountsAreTreatedAsZero) {
+  FakeClock clock;
+  RetryBudget b({.ratio = 0.1, .window = std::chrono::seconds(10), .min_retries_per_second = 0});
+  b.set_peer_counts(-5, -5);
+  EXPECT_DOUBLE_EQ(b.requests_in_window(clock.now()), 0);
+  EXPECT_DOUBLE_EQ(b.retries_in_window(clock.now()), 0);
+}
+
 }  // namespace
 }  // namespace readygate::policy
