@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/mock_command.h"
+#include "cli/probe_command.h"
 #include "cli/review_command.h"
 
 namespace readygate::cli {
@@ -16,6 +17,8 @@ const std::vector<Command>& commands() {
       {"mock", "Run the built-in OpenAI-compatible provider with scripted faults", setup_mock},
       {"review", "Run the readiness checklist and write the readiness note", setup_review},
       {"evidence", "List, show and export stored evidence records", setup_evidence},
+      {"probe-client", "Grade an application's own retries and error handling against scripted faults",
+       setup_probe_client},
   };
   return kCommands;
 }
