@@ -176,7 +176,8 @@ ProbeRun run_probe(const ProbeOptions& opts, std::ostream& out, std::ostream& er
   if (!ws) return stop(ws.error());
 
   err << redactor.clean("readygate probe-client: run " + report.run_id + ", " +
-                        std::to_string(scenarios->size()) + " scenarios, surface " +
+                        std::to_string(scenarios->size()) +
+                        (scenarios->size() == 1 ? " scenario" : " scenarios") + ", surface " +
                         opts.surface + ", command " + report.command)
       << std::endl;
   for (size_t i = 0; i < scenarios->size(); ++i) {
@@ -209,7 +210,8 @@ ProbeRun run_probe(const ProbeOptions& opts, std::ostream& out, std::ostream& er
   run.evidence = store;
   run.exit_code = report.failed() == 0 ? kExitPass : kExitFail;
   out << redactor.clean("readygate probe-client: " + std::to_string(report.passed()) + " of " +
-                        std::to_string(report.results.size()) + " scenarios passed (run " +
+                        std::to_string(report.results.size()) +
+                        (report.results.size() == 1 ? " scenario" : " scenarios") + " passed (run " +
                         report.run_id + ")\n  note (Markdown): " + md + "\n  note (HTML):     " +
                         html + "\n  evidence:        " + store + "\n")
       << std::flush;

@@ -35,7 +35,7 @@ TEST(ProbeNote, MarkdownCarriesVerdictsTimesAndWhatWasNotAsserted) {
   EXPECT_NE(md.find("**Result: 1 of 2 scenarios passed (1 failed)**"), std::string::npos);
   EXPECT_NE(md.find("| [transient_503_twice](#transient_503_twice) | retry_then_succeed | pass |"),
             std::string::npos);
-  EXPECT_NE(md.find("0, 421, 1311 ms (status 503, 503, 200)"), std::string::npos);
+  EXPECT_NE(md.find("0, 421, 1311 ms (planned status 503, 503, 200)"), std::string::npos);
   EXPECT_NE(md.find("### bad_request_400"), std::string::npos);
   EXPECT_NE(md.find("FAIL: retried a non-retryable error: 2 attempts"), std::string::npos);
   EXPECT_NE(md.find("12 bytes stdout, 0 bytes stderr (not kept)"), std::string::npos);

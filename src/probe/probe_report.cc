@@ -62,7 +62,9 @@ std::string attempt_times(const ScenarioResult& r) {
     t += (i ? ", " : "") + std::to_string(r.grade.offsets_ms[i]);
     st += (i ? ", " : "") + std::to_string(r.attempts[i].status);
   }
-  return t + " ms (status " + st + ")";
+  // The log holds the status the provider planned when the request arrived;
+  // a client that gave up on a slow answer never saw it.
+  return t + " ms (planned status " + st + ")";
 }
 
 std::vector<std::string> probe_method_lines(const ProbeReport& report) {
