@@ -113,7 +113,8 @@ MockProvider::MockProvider(net::asio::io_context& io, const MockOptions& opts)
   id_salt_ = fnv1a64(salt_);
   net::ServerLimits limits;
   server_ = std::make_unique<net::HttpServer>(
-      io, limits, [this](net::Exchange& ex) { return handle(ex); });
+      io, limits, [this](net::Exchange& ex) { return handle(ex); },
+      opts.threads <= 1 ? net::Threading::kOneThread : net::Threading::kAnyThreads);
 }
 
 MockProvider::~MockProvider() = default;

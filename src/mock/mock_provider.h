@@ -29,7 +29,7 @@ struct MockOptions {
   std::string log_path;                // --log; empty: no request log
   std::string log_salt;                // empty: a random salt per run
   int log_flush_ms = 0;                // 0: flush every line; N: batch, flush every N ms
-  int threads = 1;
+  int threads = 1;                     // run_mock: threads running the io_context
 };
 
 class MockProvider {

@@ -2,6 +2,8 @@
 
 #include <boost/asio/strand.hpp>
 
+#include <array>
+#include <charconv>
 #include <optional>
 
 #include "contract/api_error.h"
@@ -24,8 +26,27 @@ http::response<http::string_body> json_error_response(unsigned status, std::stri
   return res;
 }
 
-Exchange::Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits)
-    : stream_(stream), req_(req), limits_(limits), keep_alive_(req.keep_alive()) {}
+void append_response_head(std::string& out, const http::response_header<>& res) {
+  out += "HTTP/1.1 ";
+  char num[16];
+  const auto [end, err] = std::to_chars(num, num + sizeof num, res.result_int());
+  out.append(num, end);
+  out += ' ';
+  const std::string_view reason = res.reason();
+  out += reason.empty() ? std::string_view(http::obsolete_reason(res.result())) : reason;
+  out += "\r\n";
+  for (const auto& f : res) {
+    out += f.name_string();
+    out += ": ";
+    out += f.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+Exchange::Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,
+                   std::string& scratch)
+    : stream_(stream), req_(req), limits_(limits), scratch_(scratch), keep_alive_(req.keep_alive()) {}
 
 Task<bool> Exchange::send(http::response<http::string_body> res) {
   if (closed_) co_return false;
@@ -33,9 +54,13 @@ Task<bool> Exchange::send(http::response<http::string_body> res) {
   res.version(11);
   res.keep_alive(keep_alive_);
   res.prepare_payload();
+  // Head and body leave in one gathered write (one sendmsg for small answers).
+  scratch_.clear();
+  append_response_head(scratch_, res);
+  const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(res.body())};
   stream_.expires_after(limits_.write_timeout);
   error_code ec;
-  co_await http::async_write(stream_, res, use_ec(ec));
+  co_await asio::async_write(stream_, bufs, use_ec(ec));
   if (ec) {
     reset();
     co_return false;
@@ -46,14 +71,14 @@ Task<bool> Exchange::send(http::response<http::string_body> res) {
 Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
   if (closed_) co_return false;
   responded_ = true;
-  stream_head_ = std::make_unique<http::response<http::empty_body>>(std::move(head));
-  stream_head_->version(11);
-  stream_head_->keep_alive(keep_alive_);
-  stream_head_->chunked(true);
-  http::response_serializer<http::empty_body> sr(*stream_head_);
+  head.version(11);
+  head.keep_alive(keep_alive_);
+  head.chunked(true);
+  scratch_.clear();
+  append_response_head(scratch_, head);
   stream_.expires_after(limits_.write_timeout);
   error_code ec;
-  co_await http::async_write_header(stream_, sr, use_ec(ec));
+  co_await asio::async_write(stream_, asio::buffer(scratch_), use_ec(ec));
   if (ec) {
     reset();
     co_return false;
@@ -127,8 +152,13 @@ tcp::endpoint Exchange::remote() const {
   return stream_.socket().remote_endpoint(ec);
 }
 
-HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, Handler handler)
-    : io_(io), limits_(limits), handler_(std::move(handler)), acceptor_(io) {}
+HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, Handler handler,
+                       Threading threading)
+    : io_(io),
+      limits_(limits),
+      handler_(std::move(handler)),
+      threading_(threading),
+      acceptor_(io) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -168,7 +198,12 @@ void HttpServer::stop() {
 Task<void> HttpServer::accept_loop() {
   while (!stopping_) {
     error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), use_ec(ec));
+    // A strand only when several threads run the io_context: it serialises a
+    // connection's coroutine with its stream's timer.
+    const asio::any_io_executor conn_exec = threading_ == Threading::kOneThread
+                                                ? asio::any_io_executor(io_.get_executor())
+                                                : asio::any_io_executor(asio::make_strand(io_));
+    tcp::socket socket = co_await acceptor_.async_accept(conn_exec, use_ec(ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
       // Out of descriptors and similar: back off briefly instead of spinning.
@@ -203,6 +238,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ec);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  std::string scratch;  // response heads, reused across the connection's requests
   bool first = true;
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
@@ -247,7 +283,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
       co_return;
     }
     Request req = parser.release();
-    Exchange ex(stream, req, limits_);
+    Exchange ex(stream, req, limits_, scratch);
     bool failed = false;
     try {
       co_await handler_(ex);

@@ -5,7 +5,10 @@
 //
 // Threading: run the io_context on one or more threads; a connection's
 // coroutine never runs on two threads at once. Handler must be thread-safe
-// when the io_context runs on several threads.
+// when the io_context runs on several threads. A server whose io_context is
+// run by exactly one thread says so (Threading::kOneThread): connections
+// then skip the per-connection strand, whose extra queueing costs a
+// scheduler round trip per completion.
 #pragma once
 
 #include <atomic>
@@ -35,7 +38,9 @@ using Request = http::request<http::string_body>;
 
 class Exchange {
  public:
-  Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits);
+  // `scratch` is the connection's reusable buffer for response heads.
+  Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,
+           std::string& scratch);
 
   const Request& request() const { return req_; }
   Request& request() { return req_; }
@@ -69,17 +74,26 @@ class Exchange {
   beast::tcp_stream& stream_;
   Request& req_;
   const ServerLimits& limits_;
+  std::string& scratch_;
   bool keep_alive_;
   bool responded_ = false;
   bool closed_ = false;
-  std::unique_ptr<http::response<http::empty_body>> stream_head_;
 };
 
 using Handler = std::function<Task<void>(Exchange&)>;
 
+enum class Threading { kAnyThreads, kOneThread };
+
+// Appends the status line and header fields of `res` as they go on the wire
+// ("HTTP/1.1 200 OK\r\n", "Name: value\r\n" each, then "\r\n"): one
+// contiguous buffer instead of Beast's serializer, which walks a chain of
+// buffer views for every write.
+void append_response_head(std::string& out, const http::response_header<>& res);
+
 class HttpServer {
  public:
-  HttpServer(asio::io_context& io, ServerLimits limits, Handler handler);
+  HttpServer(asio::io_context& io, ServerLimits limits, Handler handler,
+             Threading threading = Threading::kAnyThreads);
   ~HttpServer();
 
   // Binds and listens on host:port (port 0 picks a free port). Returns the
@@ -104,6 +118,7 @@ class HttpServer {
   asio::io_context& io_;
   ServerLimits limits_;
   Handler handler_;
+  Threading threading_;
   tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   // Shared with session coroutines: their frames may be destroyed by the

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <thread>
 
 namespace readygate::net {
@@ -10,8 +11,8 @@ namespace {
 // A server on 127.0.0.1:0 running on its own thread for the test's lifetime.
 class ServerFixture : public ::testing::Test {
  protected:
-  void start(Handler h, ServerLimits limits = {}) {
-    server_ = std::make_unique<HttpServer>(io_, limits, std::move(h));
+  void start(Handler h, ServerLimits limits = {}, Threading threading = Threading::kAnyThreads) {
+    server_ = std::make_unique<HttpServer>(io_, limits, std::move(h), threading);
     auto ep = server_->listen("127.0.0.1", 0);
     ASSERT_TRUE(ep.has_value()) << ep.error();
     port_ = ep->port();
@@ -74,6 +75,41 @@ TEST_F(ServerFixture, ServesSeveralRequestsOnOneKeepAliveConnection) {
     EXPECT_EQ(res.body(), "/x" + std::to_string(i) + ":b");
     EXPECT_TRUE(res.keep_alive());
   }
+}
+
+TEST_F(ServerFixture, OneThreadServerWithoutStrandsKeepsConnectionsAlive) {
+  start(echo_handler(), {}, Threading::kOneThread);
+  auto s = connect();
+  for (int i = 0; i < 3; ++i) {
+    auto res = roundtrip(s, post("/y" + std::to_string(i), "c"));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "/y" + std::to_string(i) + ":c");
+    EXPECT_EQ(res[http::field::content_type], "text/plain");
+  }
+}
+
+TEST(ResponseHead, MatchesBeastsSerializerByteForByte) {
+  http::response<http::string_body> res{http::status::too_many_requests, 11};
+  res.set(http::field::content_type, "application/json");
+  res.set("x-request-id", "req_1");
+  res.set(http::field::retry_after, "2");
+  res.keep_alive(false);
+  res.body() = "{}";
+  res.prepare_payload();
+  std::ostringstream beast_head;
+  beast_head << res.base();
+  std::string ours;
+  append_response_head(ours, res);
+  EXPECT_EQ(ours, beast_head.str());
+  EXPECT_TRUE(ours.starts_with("HTTP/1.1 429 Too Many Requests\r\n"));
+  EXPECT_NE(ours.find("Content-Length: 2\r\n"), std::string::npos);
+  EXPECT_TRUE(ours.ends_with("\r\n\r\n"));
+
+  http::response<http::empty_body> custom{http::status::ok, 11};
+  custom.reason("Fine");
+  ours.clear();
+  append_response_head(ours, custom);
+  EXPECT_EQ(ours, "HTTP/1.1 200 Fine\r\n\r\n");
 }
 
 TEST_F(ServerFixture, OversizedBodyGets413WithAnOpenAiErrorBody) {
