@@ -1,6 +1,7 @@
 #include "base/json_text.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace readygate {
 namespace {
@@ -36,6 +37,22 @@ size_t utf8_seq_len(std::string_view s, size_t i) {
   return n;
 }
 
+// True when none of the 8 bytes at p needs escaping or UTF-8 checking: no
+// byte below 0x20 or above 0x7f, no '"' and no '\\' (SWAR: each test sets a
+// byte's high bit when that byte matches; exact for "any byte matches").
+bool plain8(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const uint64_t below_space = (x - 0x20 * kOnes) & ~x;
+  const uint64_t q = x ^ ('"' * kOnes);
+  const uint64_t b = x ^ ('\\' * kOnes);
+  const uint64_t quote = (q - kOnes) & ~q;
+  const uint64_t backslash = (b - kOnes) & ~b;
+  return ((x | below_space | quote | backslash) & kHighs) == 0;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -43,6 +60,20 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t i = 0;
   while (i < s.size()) {
+    // Plain printable ASCII (the common case) is copied in runs, not byte by
+    // byte; the run is found eight bytes at a time.
+    size_t run = i;
+    while (run + 8 <= s.size() && plain8(s.data() + run)) run += 8;
+    while (run < s.size()) {
+      const auto b = static_cast<unsigned char>(s[run]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; ++i; continue;
