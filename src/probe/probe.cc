@@ -1,6 +1,5 @@
 #include "probe/probe.h"
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -22,21 +21,6 @@ constexpr const char* kPlaceholderKey = "readygate-probe-placeholder-key";
 constexpr const char* kModel = "gpt-4o-mini";
 constexpr size_t kSinkCapacity = 256;
 
-bool valid_token(const std::string& s, size_t max_len) {
-  if (s.empty() || s.size() > max_len) return false;
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
-      return false;
-  return true;
-}
-
-std::string make_run_id(WallTime now) {
-  std::string compact;
-  for (char c : format_rfc3339_ms(now).substr(0, 19))
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == 'T') compact += c;
-  return "probe-" + compact + "Z-" + review::random_hex128().substr(0, 6);
-}
-
 std::optional<std::string> check_options(const ProbeOptions& o) {
   if (o.command.empty()) return "no command: give it after `--`, e.g. -- node client.mjs";
   if (o.surface != "chat" && o.surface != "responses")
@@ -44,8 +28,9 @@ std::optional<std::string> check_options(const ProbeOptions& o) {
   if (o.timeout_ms < 100 || o.timeout_ms > 3'600'000) return "--timeout-ms: must be 100..3600000";
   if (o.client_timeout_ms < 1 || o.client_timeout_ms > 3'600'000)
     return "--client-timeout-ms: must be 1..3600000";
-  if (!valid_token(o.environment, 64)) return "--environment: use letters, digits, '.', '-', '_'";
-  if (!o.operator_initials.empty() && !valid_token(o.operator_initials, 16))
+  if (!review::is_simple_token(o.environment, 64))
+    return "--environment: use letters, digits, '.', '-', '_'";
+  if (!o.operator_initials.empty() && !review::is_simple_token(o.operator_initials, 16))
     return "--operator: use initials (letters, digits, '.', '-', '_'; at most 16)";
   return std::nullopt;
 }
@@ -156,7 +141,7 @@ ProbeRun run_probe(const ProbeOptions& opts, std::ostream& out, std::ostream& er
 
   ProbeReport& report = run.report;
   const WallTime now = SystemClock::instance().wall();
-  report.run_id = opts.run_id.empty() ? make_run_id(now) : opts.run_id;
+  report.run_id = opts.run_id.empty() ? review::make_run_id("probe", now) : opts.run_id;
   report.started_at = format_rfc3339_ms(now);
   report.surface = opts.surface;
   report.command = std::filesystem::path(opts.command.front()).filename().string();

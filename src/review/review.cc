@@ -23,21 +23,6 @@ namespace {
 
 constexpr const char* kBuiltinModel = "gpt-4o-mini";
 
-bool valid_token(const std::string& s, size_t max_len) {
-  if (s.empty() || s.size() > max_len) return false;
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
-      return false;
-  return true;
-}
-
-std::string make_run_id(WallTime now) {
-  std::string compact;
-  for (char c : format_rfc3339_ms(now).substr(0, 19))
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == 'T') compact += c;
-  return "review-" + compact + "Z-" + random_hex128().substr(0, 6);
-}
-
 // The in-memory config of the offline review: primary -> fallback, both the
 // built-in provider (Chat Completions), policy defaults otherwise.
 std::expected<config::Config, std::vector<std::string>> builtin_config(
@@ -115,9 +100,9 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
     return run;
   };
   const std::string initials = opts.operator_initials.empty() ? "unsigned" : opts.operator_initials;
-  if (!valid_token(initials, 16))
+  if (!is_simple_token(initials, 16))
     return stop("--operator: use initials (letters, digits, '.', '-', '_'; at most 16)");
-  if (!opts.environment.empty() && !valid_token(opts.environment, 64))
+  if (!opts.environment.empty() && !is_simple_token(opts.environment, 64))
     return stop("--environment: use letters, digits, '.', '-', '_'");
 
   // The gateway logs through spdlog's registry, whose global level also
@@ -126,7 +111,7 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
 
   const WallTime now = SystemClock::instance().wall();
   ReviewReport& report = run.report;
-  report.run_id = opts.run_id.empty() ? make_run_id(now) : opts.run_id;
+  report.run_id = opts.run_id.empty() ? make_run_id("review", now) : opts.run_id;
   report.started_at = format_rfc3339_ms(now);
   report.date = report.started_at.substr(0, 10);
   report.operator_initials = initials;

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 
+#include "base/http_date.h"
 #include "base/random.h"
 
 namespace readygate::review {
@@ -53,6 +55,21 @@ std::string random_hex128() {
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng.next_u64()),
                 static_cast<unsigned long long>(rng.next_u64()));
   return buf;
+}
+
+std::string make_run_id(std::string_view prefix, WallTime now) {
+  std::string compact;
+  for (char c : format_rfc3339_ms(now).substr(0, 19))
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == 'T') compact += c;
+  return std::string(prefix) + "-" + compact + "Z-" + random_hex128().substr(0, 6);
+}
+
+bool is_simple_token(std::string_view s, size_t max_len) {
+  if (s.empty() || s.size() > max_len) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
+      return false;
+  return true;
 }
 
 }  // namespace readygate::review

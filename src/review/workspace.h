@@ -7,6 +7,9 @@
 #include <expected>
 #include <memory>
 #include <string>
+#include <string_view>
+
+#include "base/clock.h"
 
 namespace readygate::review {
 
@@ -29,5 +32,12 @@ class Workspace {
 
 // 32 lower-case hex digits from the OS entropy source.
 std::string random_hex128();
+
+// "<prefix>-YYYYMMDDTHHMMSSZ-<6 hex digits>": a run id that sorts by start
+// time (review, probe-client).
+std::string make_run_id(std::string_view prefix, WallTime now);
+
+// 1..max_len letters, digits, '.', '-' or '_' (initials, environment names).
+bool is_simple_token(std::string_view s, size_t max_len);
 
 }  // namespace readygate::review
