@@ -125,7 +125,26 @@ TEST(EvidenceJson, InvalidUtf8IsReplacedSoTheLineStillParses) {
   EvidenceRecord r;
   r.attempts.push_back(AttemptRecord{.upstream_request_id = "id\xff\xfe"});
   const json j = json::parse(to_json(r), nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded());
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["attempts"][0]["upstream_request_id"], "id\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+// to_json writes its bytes by hand; they must be exactly a compact JSON
+// library dump of the same object (key order kept), escapes included.
+TEST(EvidenceJson, BytesEqualACompactDumpOfTheParsedLine) {
+  EvidenceRecord r = full_record();
+  r.attempts[0].reason = "quote \" backslash \\ tab \t nl \n ctl \x01 del \x7f caf\xc3\xa9 \xe2\x82\xac";
+  r.shape_mismatches = {"choices[0].message", "usage"};
+  r.shape_drift = {};
+  r.request_bytes = 4'000'000'000ULL;
+  r.completion_tokens = -3;
+  r.queue_ms = 7;
+  r.follow_up_needed = true;
+  r.stream = true;
+  for (const EvidenceRecord& rec : {r, EvidenceRecord{}}) {
+    const std::string text = to_json(rec);
+    EXPECT_EQ(nlohmann::ordered_json::parse(text).dump(), text);
+  }
 }
 
 TEST(EvidenceJson, TimestampIsRfc3339WithMilliseconds) {
