@@ -1,8 +1,7 @@
 #include "probe/scenario.h"
 
-#include <cctype>
-
 #include "mock/fault.h"
+#include "review/workspace.h"
 
 namespace readygate::probe {
 namespace {
@@ -48,20 +47,17 @@ Scenario make(std::string name, std::string what, Expect e, std::vector<std::str
   return s;
 }
 
-bool valid_name(const std::string& n) {
-  if (n.empty() || n.size() > 64) return false;
-  for (char c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-      return false;
-  return true;
+const ExpectInfo* find(Expect e) {
+  for (const auto& i : kExpects)
+    if (i.e == e) return &i;
+  return nullptr;
 }
 
 }  // namespace
 
 std::string_view expect_name(Expect e) {
-  for (const auto& i : kExpects)
-    if (i.e == e) return i.name;
-  return "unknown";
+  const ExpectInfo* i = find(e);
+  return i ? i->name : "unknown";
 }
 
 std::optional<Expect> parse_expect(std::string_view name) {
@@ -71,9 +67,8 @@ std::optional<Expect> parse_expect(std::string_view name) {
 }
 
 std::string expect_rule(Expect e) {
-  for (const auto& i : kExpects)
-    if (i.e == e) return std::string(i.rule);
-  return {};
+  const ExpectInfo* i = find(e);
+  return i ? std::string(i->rule) : std::string();
 }
 
 std::vector<Scenario> builtin_scenarios(const ScenarioSettings& st) {
@@ -118,7 +113,7 @@ std::vector<std::string> provider_faults(const Scenario& s) {
 }
 
 std::optional<std::string> validate(const Scenario& s) {
-  if (!valid_name(s.name))
+  if (!review::is_simple_token(s.name, 64))
     return "name: use 1-64 letters, digits, '_', '-' or '.' (got '" + s.name.substr(0, 64) + "')";
   auto range = [](const char* field, int v, int lo, int hi) -> std::optional<std::string> {
     if (v < lo || v > hi)
