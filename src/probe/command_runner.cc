@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <thread>
 
 extern char** environ;
@@ -46,6 +48,46 @@ uint64_t file_size(const std::string& path) {
   struct stat st{};
   return !path.empty() && ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
+
+// The command runs in its own process group, so a Ctrl-C or SIGTERM meant
+// for the probe does not reach it. While it runs, these signals kill its
+// group first and then end the probe as they would have.
+std::atomic<pid_t> g_running_group{0};
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void kill_group_and_reraise(int sig) {
+  const pid_t group = g_running_group.load();
+  if (group > 0) ::kill(-group, SIGKILL);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// Installs the handler for the command's lifetime where the disposition is
+// the default one (a caller's own handler is left alone).
+class ForwardSignals {
+ public:
+  explicit ForwardSignals(pid_t group) {
+    g_running_group.store(group);
+    for (size_t i = 0; i < std::size(kForwarded); ++i) {
+      struct sigaction sa{};
+      sa.sa_handler = kill_group_and_reraise;
+      sigemptyset(&sa.sa_mask);
+      struct sigaction old{};
+      if (::sigaction(kForwarded[i], nullptr, &old) == 0 && old.sa_handler == SIG_DFL)
+        installed_[i] = ::sigaction(kForwarded[i], &sa, nullptr) == 0;
+    }
+  }
+  ~ForwardSignals() {
+    for (size_t i = 0; i < std::size(kForwarded); ++i)
+      if (installed_[i]) ::signal(kForwarded[i], SIG_DFL);
+    g_running_group.store(0);
+  }
+  ForwardSignals(const ForwardSignals&) = delete;
+  ForwardSignals& operator=(const ForwardSignals&) = delete;
+
+ private:
+  bool installed_[std::size(kForwarded)] = {};
+};
 
 double ms_since(Steady::time_point t0) {
   return std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
@@ -101,6 +143,7 @@ std::expected<CommandRun, std::string> run_command(const CommandSpec& spec) {
   if (rc != 0) return std::unexpected("cannot run '" + spec.argv[0] + "': " + std::strerror(rc));
 
   CommandRun run;
+  ForwardSignals forward(pid);
   int status = 0;
   const bool ended = wait_until(pid, t0 + std::chrono::milliseconds(spec.timeout_ms), status);
   if (!ended) {

@@ -7,6 +7,10 @@
 // directory); the probe only ever reads their sizes, never their text, since
 // an application may print prompts or answers.
 //
+// While the command runs, SIGINT, SIGTERM and SIGHUP (where their disposition
+// is the default) kill its group before ending the probe the usual way, so an
+// interrupted probe leaves nothing behind.
+//
 // Blocking; call from one thread at a time per command. Waits by polling
 // waitpid every few milliseconds (a bounded wait, not a timing source for
 // grading: grades use the provider's request log).

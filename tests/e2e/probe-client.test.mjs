@@ -24,10 +24,11 @@
 // then be killed by the probe too.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { readygateBin } from './lib/mock.mjs';
 
@@ -186,4 +187,35 @@ test('YAML scenarios run in file order; a bad YAML path or flag exits 2 naming i
   const none = await probe('no-command', []);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no command: give it after `--`/);
+});
+
+test('SIGTERM to the probe also ends the command it is running (and what that started)', async () => {
+  const pidFile = path.join(tmp, 'grandchild.pid');
+  const child = spawn(
+    readygateBin(),
+    ['probe-client', '--out', path.join(tmp, 'sigterm'), '--scenario', 'auth_401', '--timeout-ms', '60000', '--',
+      'sh', '-c', `sleep 60 & echo $! > ${pidFile}; wait`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(25);
+  await sleep(50);
+  const grandchild = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(grandchild > 0);
+  child.kill('SIGTERM');
+  const end = await Promise.race([exited, sleep(10_000, 'still running')]);
+  if (end === 'still running') child.kill('SIGKILL');
+  assert.deepEqual(end, { code: null, signal: 'SIGTERM' });
+  const alive = () => {
+    try {
+      process.kill(grandchild, 0);
+    } catch {
+      return false;
+    }
+    // A zombie waiting for init to reap it is dead too.
+    const stat = readFileSync(`/proc/${grandchild}/stat`, 'utf8');
+    return stat.split(' ')[2] !== 'Z';
+  };
+  for (let i = 0; i < 100 && alive(); i++) await sleep(20);
+  assert.equal(alive(), false, `sleep ${grandchild} outlived the probe`);
 });
