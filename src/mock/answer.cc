@@ -18,12 +18,7 @@ constexpr std::array<std::string_view, 48> kWords = {
     "provider",  "answer",   "status",   "usage",   "tokens",  "counted",  "review",   "note",
     "signed",    "on-call",  "owner",    "steady",  "latency", "observed", "locally",  "today"};
 
-std::string hex_id(uint64_t a, uint64_t b) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%08llx", static_cast<unsigned long long>(a),
-                static_cast<unsigned long long>(b & 0xffffffffULL));
-  return buf;
-}
+std::string hex_id(uint64_t a, uint64_t b) { return hex_pair(a, b & 0xffffffffULL); }
 
 void kv_str(std::string& o, std::string_view k, std::string_view v) {
   o += '"';
@@ -145,6 +140,17 @@ std::string event_frame(std::string_view type, std::string_view json) {
 }
 
 }  // namespace
+
+std::string hex_pair(uint64_t a, uint64_t b) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  int b_digits = 8;
+  while (b_digits < 16 && (b >> (4 * b_digits)) != 0) ++b_digits;
+  std::string out(16 + static_cast<size_t>(b_digits), '0');
+  for (int i = 0; i < 16; ++i) out[static_cast<size_t>(15 - i)] = kHex[(a >> (4 * i)) & 0xf];
+  for (int i = 0; i < b_digits; ++i)
+    out[static_cast<size_t>(15 + b_digits - i)] = kHex[(b >> (4 * i)) & 0xf];
+  return out;
+}
 
 uint64_t fnv1a64(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;

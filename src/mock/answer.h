@@ -66,4 +66,8 @@ std::vector<std::string> responses_stream_frames(const Answer& a);
 // 64-bit FNV-1a, for answer seeds.
 uint64_t fnv1a64(std::string_view s);
 
+// `a` as 16 lowercase hex digits, then `b` as at least 8 ("%016llx%08llx"),
+// without printf: ids are made for every request.
+std::string hex_pair(uint64_t a, uint64_t b);
+
 }  // namespace readygate::mock

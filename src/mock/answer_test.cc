@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "contract/shape_check.h"
 #include "contract/sse_parser.h"
 #include "contract/stream_check.h"
@@ -29,6 +31,19 @@ contract::StreamVerdict run_stream(Surface s, const std::vector<std::string>& fr
   while (parser.next(&ev)) checker.on_event(ev);
   for (const auto& p : checker.problems()) ADD_FAILURE() << p;
   return checker.finish();
+}
+
+TEST(HexPair, MatchesPrintfFormat) {
+  const uint64_t values[] = {0, 1, 0xabcULL, 0xffffffffULL, 0x100000000ULL, 0x123456789abcdefULL,
+                             0xffffffffffffffffULL};
+  for (uint64_t a : values) {
+    for (uint64_t b : values) {
+      char want[48];
+      std::snprintf(want, sizeof want, "%016llx%08llx", static_cast<unsigned long long>(a),
+                    static_cast<unsigned long long>(b));
+      EXPECT_EQ(hex_pair(a, b), want) << a << " " << b;
+    }
+  }
 }
 
 TEST(Answer, SameRequestSameTextDifferentRequestDifferentText) {

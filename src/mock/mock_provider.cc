@@ -74,12 +74,7 @@ http::response<http::string_body> json_response(unsigned status, std::string bod
   return res;
 }
 
-std::string request_id(uint64_t seq, uint64_t salt) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "req_%016llx%08llx", static_cast<unsigned long long>(salt),
-                static_cast<unsigned long long>(seq));
-  return buf;
-}
+std::string request_id(uint64_t seq, uint64_t salt) { return "req_" + hex_pair(salt, seq); }
 
 std::string html_page(int status) {
   return "<!DOCTYPE html><html><head><title>" + std::to_string(status) +

@@ -1,6 +1,7 @@
 #include "mock/request_log.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "base/http_date.h"
@@ -8,45 +9,66 @@
 
 namespace readygate::mock {
 
+namespace {
+
+template <typename T>
+void append_num(std::string& o, T v) {
+  char buf[32];
+  o.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+void append_str_or_null(std::string& o, const std::string& v) {
+  v.empty() ? void(o += "null") : append_json_string(o, v);
+}
+
+}  // namespace
+
+// Built with appends and to_chars, no temporaries: the mock renders one line
+// per request on its only core.
 std::string render_log_line(const LoggedRequest& r) {
   std::string o;
   o.reserve(512);
   o += "{\"ts\":";
   append_json_string(o, format_rfc3339_ms(r.wall));
+  o += ",\"t_ms\":";
   char num[64];
-  std::snprintf(num, sizeof num, ",\"t_ms\":%.3f", r.t_ms);
-  o += num;
-  o += ",\"seq\":" + std::to_string(r.seq);
-  o += ",\"request_number\":" + std::to_string(r.request_number);
+  o.append(num, std::to_chars(num, num + sizeof num, r.t_ms, std::chars_format::fixed, 3).ptr);
+  o += ",\"seq\":";
+  append_num(o, r.seq);
+  o += ",\"request_number\":";
+  append_num(o, r.request_number);
   o += ",\"method\":";
   append_json_string(o, r.method);
   o += ",\"path\":";
   append_json_string(o, r.path);
   o += ",\"headers\":{";
   bool first = true;
+  std::string name;
   for (const auto& [k, v] : r.headers) {
     if (!first) o += ',';
     first = false;
-    std::string name = k;
+    name.assign(k);
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     append_json_string(o, name);
     o += ':';
     append_json_string(o, is_credential_header(k) ? std::string_view("[redacted]")
                                                   : std::string_view(v));
   }
-  o += "},\"body_bytes\":" + std::to_string(r.body_bytes);
+  o += "},\"body_bytes\":";
+  append_num(o, r.body_bytes);
   o += ",\"body_sha256\":";
   append_json_string(o, r.body_sha256);
   o += ",\"surface\":";
-  r.surface.empty() ? void(o += "null") : append_json_string(o, r.surface);
+  append_str_or_null(o, r.surface);
   o += ",\"model\":";
-  r.model.empty() ? void(o += "null") : append_json_string(o, r.model);
+  append_str_or_null(o, r.model);
   o += r.stream ? ",\"stream\":true" : ",\"stream\":false";
-  o += ",\"status\":" + std::to_string(r.status);
+  o += ",\"status\":";
+  append_num(o, r.status);
   o += ",\"fault\":";
-  r.fault.empty() ? void(o += "null") : append_json_string(o, r.fault);
+  append_str_or_null(o, r.fault);
   o += ",\"fault_kind\":";
-  r.fault_kind.empty() ? void(o += "null") : append_json_string(o, r.fault_kind);
+  append_str_or_null(o, r.fault_kind);
   o += ",\"request_id\":";
   append_json_string(o, r.request_id);
   o += '}';

@@ -38,6 +38,23 @@ TEST(RequestLog, LineIsJsonAndRedactsCredentials) {
   EXPECT_EQ(j["request_number"], 2);
 }
 
+TEST(RequestLog, LineBytesAreExact) {
+  LoggedRequest r;
+  r.wall = WallTime(std::chrono::milliseconds(1795568523456));
+  r.t_ms = 0.0015;
+  r.seq = 18446744073709551615ULL;
+  r.method = "GET";
+  r.path = "/healthz";
+  r.headers = {{"Host", "a\"b"}};
+  r.status = 200;
+  r.request_id = "req_2";
+  EXPECT_EQ(render_log_line(r),
+            R"({"ts":"2026-11-25T01:02:03.456Z","t_ms":0.002,"seq":18446744073709551615,)"
+            R"("request_number":0,"method":"GET","path":"/healthz","headers":{"host":"a\"b"},)"
+            R"("body_bytes":0,"body_sha256":"","surface":null,"model":null,"stream":false,)"
+            R"("status":200,"fault":null,"fault_kind":null,"request_id":"req_2"})");
+}
+
 TEST(RequestLog, EmptyOptionalFieldsAreNull) {
   LoggedRequest r;
   r.method = "GET";
