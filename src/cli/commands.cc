@@ -19,6 +19,8 @@ const std::vector<Command>& commands() {
       {"evidence", "List, show and export stored evidence records", setup_evidence},
       {"probe-client", "Grade an application's own retries and error handling against scripted faults",
        setup_probe_client},
+      {"escalate", "Write a sanitized escalation packet for one run (directory and .tar.gz)",
+       setup_escalate},
   };
   return kCommands;
 }

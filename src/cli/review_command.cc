@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "review/review.h"
+#include "review/review_status.h"
 
 namespace readygate::cli {
 
@@ -20,6 +21,19 @@ Runner setup_review(CLI::App& sub) {
                  "Environment name for the records (default: the config's evidence.environment)");
   sub.add_option("--out", opts->out_dir,
                  "Output directory (default: ./readygate-review/<run_id>/)");
+  auto store = std::make_shared<std::string>();
+  auto no_store = std::make_shared<bool>(false);
+  auto status = std::make_shared<bool>(false);
+  sub.add_flag("--status", *status,
+               "Print each route's review state (reviewed, passing, fingerprint current, when) "
+               "from the evidence store instead of running a review; exit 0 all passing, 2 some "
+               "route needs a review, 1 a review failed");
+  sub.add_option("--store", *store,
+                 "Evidence store for the records and review results: a SQLite file or a "
+                 "postgresql:// URL (default: the config's evidence.path, readygate-evidence.db)");
+  sub.add_flag("--no-store", *no_store,
+               "Write the note and evidence.jsonl only, not the evidence store (serve will not "
+               "see this review)");
   sub.add_flag("--json", opts->json, "Print a JSON summary on stdout instead of the human one");
   sub.add_option("--operator", opts->operator_initials,
                  "Initials of the operator running the review (recorded in every record)");
@@ -35,7 +49,14 @@ Runner setup_review(CLI::App& sub) {
       "placed in the route's path), and a response shape check. Writes readiness-note.md, "
       "readiness-note.html and evidence.jsonl.\n"
       "Exit code: 0 ready, 2 limited rollout (review required), 1 keep in staging.");
-  return [opts] { return review::run_review(*opts, std::cout, std::cerr).exit_code; };
+  return [opts, store, no_store, status] {
+    if (*status)
+      return review::run_review_status(
+          {.config_path = opts->config_path, .store = *store, .json = opts->json}, std::cout,
+          std::cerr);
+    if (!*no_store) opts->store = *store;
+    return review::run_review(*opts, std::cout, std::cerr).exit_code;
+  };
 }
 
 }  // namespace readygate::cli

@@ -99,7 +99,9 @@ json config_json(const Config& c) {
          {"routes", ch->routes},  // order is the fallback order: kept
          {"fallback",
           {{"on_shape_mismatch", ch->fallback.on_shape_mismatch},
-           {"on_truncated_before_first_byte", ch->fallback.on_truncated_before_first_byte}}}});
+           {"on_truncated_before_first_byte", ch->fallback.on_truncated_before_first_byte},
+           {"unreviewed", unreviewed_policy_name(ch->fallback.unreviewed)},
+           {"limited_share", ch->fallback.limited_share}}}});
   const LimitSettings& l = c.limits;
   return {
       {"listeners", listeners},
@@ -133,6 +135,18 @@ std::string host_port(const std::string& host, uint16_t port) {
 }
 
 }  // namespace
+
+std::string_view unreviewed_policy_name(UnreviewedPolicy p) {
+  switch (p) {
+    case UnreviewedPolicy::kRefuse:
+      return "refuse";
+    case UnreviewedPolicy::kLimited:
+      return "limited";
+    case UnreviewedPolicy::kAllow:
+      return "allow";
+  }
+  return "refuse";
+}
 
 std::string upstream_target(const RouteConfig& route) {
   return route.base_path +

@@ -109,9 +109,24 @@ struct RouteConfig {
 // base_path + "/responses" (e.g. "/v1/chat/completions").
 std::string upstream_target(const RouteConfig& route);
 
+// What `serve` does with a fallback route (any route of a chain but the
+// primary) whose latest passing review is missing, failed, or for another
+// fingerprint of the route (review state: evidence/review_rows.h).
+//   kRefuse   the chain skips it ("skipped:<route>:unreviewed");
+//   kLimited  it serves at most `limited_share` of the fallback traffic that
+//             reaches it (deterministic count), else skipped as
+//             "skipped:<route>:unreviewed_limit";
+//   kAllow    it serves, and the record says review required.
+enum class UnreviewedPolicy { kRefuse, kLimited, kAllow };
+std::string_view unreviewed_policy_name(UnreviewedPolicy p);  // "refuse", "limited", "allow"
+
 struct FallbackSettings {
   bool on_shape_mismatch = true;
   bool on_truncated_before_first_byte = true;
+  // YAML: chains[i].fallback.unreviewed: refuse | limited | allow
+  UnreviewedPolicy unreviewed = UnreviewedPolicy::kRefuse;
+  // YAML: chains[i].fallback.limited_share, in (0, 1]; only with `limited`.
+  double limited_share = 0.1;
 };
 
 // The routes that serve one client-visible model name, in fallback order.

@@ -20,6 +20,8 @@ TEST(Examples, LocalYamlValidatesWithTwoLoopbackMocks) {
   const ChainConfig* chain = c->find_chain("gpt-4o-mini");
   ASSERT_NE(chain, nullptr);
   EXPECT_EQ(chain->routes, (std::vector<std::string>{"local-primary", "local-fallback"}));
+  // The offline demo has no review of its fallback: it allows it explicitly.
+  EXPECT_EQ(chain->fallback.unreviewed, UnreviewedPolicy::kAllow);
   const RouteConfig* primary = c->find_route("local-primary");
   const RouteConfig* fallback = c->find_route("local-fallback");
   ASSERT_TRUE(primary && fallback);

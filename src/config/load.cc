@@ -61,6 +61,29 @@ void parse_routes(const MapNode& root, Config& c, LoadContext& ctx) {
   });
 }
 
+// chains[i].fallback.unreviewed and .limited_share (the no-unreviewed-fallback policy).
+void parse_unreviewed_policy(const MapNode& f, FallbackSettings& out, Problems& p) {
+  std::string policy;
+  if (f.read_string("unreviewed", policy)) {
+    if (policy == "refuse")
+      out.unreviewed = UnreviewedPolicy::kRefuse;
+    else if (policy == "limited")
+      out.unreviewed = UnreviewedPolicy::kLimited;
+    else if (policy == "allow")
+      out.unreviewed = UnreviewedPolicy::kAllow;
+    else
+      p.error(f.path_of("unreviewed"),
+              "must be refuse, limited or allow, got " + detail::quote_value(policy));
+  }
+  if (f.has("limited_share")) {
+    if (f.read_double("limited_share", out.limited_share) &&
+        !(out.limited_share > 0 && out.limited_share <= 1))
+      p.error(f.path_of("limited_share"), "must be greater than 0 and at most 1");
+    if (out.unreviewed != UnreviewedPolicy::kLimited)
+      p.error(f.path_of("limited_share"), "only applies with `unreviewed: limited`");
+  }
+}
+
 void parse_chains(const MapNode& root, Config& c, Problems& p) {
   auto node = root.get("chains");
   if (!node || node->IsNull() || (node->IsSequence() && node->size() == 0)) {
@@ -100,9 +123,11 @@ void parse_chains(const MapNode& root, Config& c, Problems& p) {
             ch.routes.push_back(*name);
           });
     MapNode f(m.get("fallback").value_or(YAML::Node()), m.path_of("fallback"), p,
-              {"on_shape_mismatch", "on_truncated_before_first_byte"});
+              {"on_shape_mismatch", "on_truncated_before_first_byte", "unreviewed",
+               "limited_share"});
     f.read_bool("on_shape_mismatch", ch.fallback.on_shape_mismatch);
     f.read_bool("on_truncated_before_first_byte", ch.fallback.on_truncated_before_first_byte);
+    parse_unreviewed_policy(f, ch.fallback, p);
     c.chains.push_back(std::move(ch));
   });
 }

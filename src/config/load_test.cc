@@ -48,6 +48,18 @@ const RejectCase kDocumentRules[] = {
      kRoutesOnly + "chains:\n  - {model: m, routes: [primary], fallback: {on_shape_mismatch: 1}}\n",
      "chains[0].fallback.on_shape_mismatch: expected true or false"},
     {"ChainsAreRequired", kRoutesOnly, "chains: at least one chain is required"},
+    {"UnreviewedPolicyIsOneOfThree",
+     kRoutesOnly + "chains:\n  - {model: m, routes: [primary], fallback: {unreviewed: maybe}}\n",
+     "chains[0].fallback.unreviewed: must be refuse, limited or allow, got 'maybe'"},
+    {"LimitedShareIsAShare",
+     kRoutesOnly +
+         "chains:\n  - {model: m, routes: [primary], fallback: {unreviewed: limited, "
+         "limited_share: 1.5}}\n",
+     "chains[0].fallback.limited_share: must be greater than 0 and at most 1"},
+    {"LimitedShareOnlyWithLimited",
+     kRoutesOnly +
+         "chains:\n  - {model: m, routes: [primary], fallback: {limited_share: 0.2}}\n",
+     "chains[0].fallback.limited_share: only applies with `unreviewed: limited`"},
     {"RoutesAreRequired", "chains:\n  - {model: m, routes: [a]}\n",
      "routes: at least one route is required"},
     {"RoutesMustBeAList", "routes: {a: 1}\nchains: []\n", "routes: expected a list"},
@@ -158,6 +170,23 @@ TEST(LoadConfig, ReadsListenersAndGlobalSections) {
   EXPECT_EQ(c->limits.max_connections, 100u);
   EXPECT_EQ(c->limits.idle_timeout.count(), 120000);
   EXPECT_EQ(c->evidence.environment, "staging");
+}
+
+TEST(LoadConfig, UnreviewedFallbackPolicyDefaultsToRefuseAndCountsInTheFingerprint) {
+  const std::string base = "routes:\n" + testing::route_yaml({}) + testing::route_yaml({}, "fallback");
+  auto def = load_config_text(base + "chains:\n  - {model: m, routes: [primary, fallback]}\n");
+  ASSERT_TRUE(def.has_value()) << joined(def.error());
+  EXPECT_EQ(def->chains[0].fallback.unreviewed, UnreviewedPolicy::kRefuse);
+  auto limited = load_config_text(
+      base + "chains:\n  - model: m\n    routes: [primary, fallback]\n    fallback:\n"
+             "      unreviewed: limited\n      limited_share: 0.25\n");
+  ASSERT_TRUE(limited.has_value()) << joined(limited.error());
+  EXPECT_EQ(limited->chains[0].fallback.unreviewed, UnreviewedPolicy::kLimited);
+  EXPECT_EQ(limited->chains[0].fallback.limited_share, 0.25);
+  EXPECT_NE(limited->fingerprint, def->fingerprint);
+  EXPECT_THAT(render_canonical(*limited), HasSubstr("\"unreviewed\":\"limited\""));
+  // The route's own fingerprint (what a review is recorded against) does not change.
+  EXPECT_EQ(limited->fingerprint_of_route("fallback"), def->fingerprint_of_route("fallback"));
 }
 
 TEST(LoadConfig, FindsRoutesAndChainsByName) {

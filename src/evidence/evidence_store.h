@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "evidence/evidence_record.h"
+#include "evidence/review_rows.h"
 
 namespace readygate::evidence {
 
@@ -59,6 +60,23 @@ class EvidenceStore {
   // Sum of reported drops whose report time falls in [since_ms, until_ms) of
   // `filter` (its other fields are ignored).
   virtual std::expected<uint64_t, std::string> dropped_total(const EvidenceFilter& filter) = 0;
+
+  // Review results (review_rows.h), in one transaction. A row whose
+  // (run_id, step) is already stored replaces it. Stores without review
+  // tables (test fakes) return an error.
+  virtual std::expected<void, std::string> insert_review_steps(
+      std::span<const ReviewStepRow> rows) {
+    (void)rows;
+    return std::unexpected(std::string("this evidence store keeps no review results"));
+  }
+
+  // The review rows of `run_id` (every run when empty), oldest first (by
+  // time, then step).
+  virtual std::expected<std::vector<ReviewStepRow>, std::string> review_steps(
+      const std::string& run_id) {
+    (void)run_id;
+    return std::unexpected(std::string("this evidence store keeps no review results"));
+  }
 };
 
 }  // namespace readygate::evidence

@@ -57,6 +57,25 @@ CREATE TABLE evidence_drops (
   dropped_total BIGINT NOT NULL
 );
 )sql"},
+    {2, R"sql(
+CREATE TABLE review_steps (
+  run_id TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  route TEXT NOT NULL,
+  check_key TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  route_fingerprint TEXT NOT NULL,
+  config_fingerprint TEXT NOT NULL,
+  chain TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  ts_ms BIGINT NOT NULL,
+  PRIMARY KEY (run_id, step)
+);
+CREATE INDEX review_steps_route ON review_steps(route);
+)sql"},
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == PostgresStore::kLatestSchemaVersion);
 
@@ -352,6 +371,74 @@ std::expected<uint64_t, std::string> PostgresStore::dropped_total(const Evidence
   uint64_t total = 0;
   std::from_chars(v, v + PQgetlength(r.get(), 0, 0), total);
   return total;
+}
+
+std::expected<void, std::string> PostgresStore::insert_review_steps(
+    std::span<const ReviewStepRow> rows) {
+  if (rows.empty()) return {};
+  if (auto ok = ensure_connected(); !ok) return ok;
+  if (auto ok = exec("BEGIN"); !ok) return ok;
+  for (const ReviewStepRow& r : rows) {
+    Result res = exec_params(
+        conn_,
+        "INSERT INTO review_steps (run_id, step, route, check_key, outcome, route_fingerprint, "
+        "config_fingerprint, chain, environment, request_id, summary, ts, ts_ms) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (run_id, step) DO UPDATE SET "
+        "route = EXCLUDED.route, check_key = EXCLUDED.check_key, outcome = EXCLUDED.outcome, "
+        "route_fingerprint = EXCLUDED.route_fingerprint, config_fingerprint = "
+        "EXCLUDED.config_fingerprint, chain = EXCLUDED.chain, environment = EXCLUDED.environment, "
+        "request_id = EXCLUDED.request_id, summary = EXCLUDED.summary, ts = EXCLUDED.ts, ts_ms = "
+        "EXCLUDED.ts_ms",
+        {clean_text(r.run_id), std::to_string(r.step), clean_text(r.route), clean_text(r.check),
+         clean_text(r.outcome), clean_text(r.route_fingerprint),
+         clean_text(r.config_fingerprint), clean_text(r.chain), clean_text(r.environment),
+         clean_text(r.request_id), clean_text(r.summary), format_rfc3339_ms(r.timestamp),
+         std::to_string(epoch_ms(r.timestamp))});
+    if (!has_status(res, PGRES_COMMAND_OK)) {
+      std::string msg = error("cannot insert review step " + std::to_string(r.step));
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      return std::unexpected(std::move(msg));
+    }
+  }
+  Result commit(PQexec(conn_, "COMMIT"));
+  if (!has_status(commit, PGRES_COMMAND_OK)) return std::unexpected(error("cannot commit"));
+  return {};
+}
+
+std::expected<std::vector<ReviewStepRow>, std::string> PostgresStore::review_steps(
+    const std::string& run_id) {
+  if (auto ok = ensure_connected(); !ok) return std::unexpected(ok.error());
+  Params params;
+  if (!run_id.empty()) params.push_back(clean_text(run_id));
+  Result r = exec_params(conn_,
+                         std::string("SELECT run_id, step, route, check_key, outcome, "
+                                     "route_fingerprint, config_fingerprint, chain, environment, "
+                                     "request_id, summary, ts_ms FROM review_steps") +
+                             (run_id.empty() ? "" : " WHERE run_id = $1") +
+                             " ORDER BY ts_ms, run_id, step",
+                         params);
+  if (!has_status(r, PGRES_TUPLES_OK)) return std::unexpected(error("review query failed"));
+  std::vector<ReviewStepRow> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    auto text = [&](int col) {
+      return std::string(PQgetvalue(r.get(), i, col), PQgetlength(r.get(), i, col));
+    };
+    ReviewStepRow row;
+    row.run_id = text(0);
+    row.step = std::atoi(PQgetvalue(r.get(), i, 1));
+    row.route = text(2);
+    row.check = text(3);
+    row.outcome = text(4);
+    row.route_fingerprint = text(5);
+    row.config_fingerprint = text(6);
+    row.chain = text(7);
+    row.environment = text(8);
+    row.request_id = text(9);
+    row.summary = text(10);
+    row.timestamp = WallTime(std::chrono::milliseconds(std::atoll(PQgetvalue(r.get(), i, 11))));
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 std::expected<std::vector<int>, std::string> PostgresStore::applied_migrations() {

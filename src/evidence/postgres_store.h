@@ -30,7 +30,7 @@ namespace readygate::evidence {
 
 class PostgresStore final : public EvidenceStore {
  public:
-  static constexpr int kLatestSchemaVersion = 1;
+  static constexpr int kLatestSchemaVersion = 2;
   // Connection attempts give up after this long.
   static constexpr int kConnectTimeoutSeconds = 10;
 
@@ -46,6 +46,10 @@ class PostgresStore final : public EvidenceStore {
   std::expected<std::optional<std::string>, std::string> get(
       const std::string& request_id) override;
   std::expected<uint64_t, std::string> dropped_total(const EvidenceFilter& filter) override;
+  std::expected<void, std::string> insert_review_steps(
+      std::span<const ReviewStepRow> rows) override;
+  std::expected<std::vector<ReviewStepRow>, std::string> review_steps(
+      const std::string& run_id) override;
 
   // Versions in schema_migrations, one entry per row, ascending.
   std::expected<std::vector<int>, std::string> applied_migrations();

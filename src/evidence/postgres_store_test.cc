@@ -77,7 +77,7 @@ class PostgresStoreTest : public ::testing::Test {
 
 TEST_F(PostgresStoreTest, MigrationsRunOnceAndReopenIsIdempotent) {
   store_.reset();
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(*open()->applied_migrations(), std::vector<int>{1});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*open()->applied_migrations(), (std::vector<int>{1, 2}));
 }
 
 TEST_F(PostgresStoreTest, ConcurrentOpenersMigrateExactlyOnce) {
@@ -90,7 +90,7 @@ TEST_F(PostgresStoreTest, ConcurrentOpenersMigrateExactlyOnce) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(*(*PostgresStore::open(fresh))->applied_migrations(), std::vector<int>{1});
+  EXPECT_EQ(*(*PostgresStore::open(fresh))->applied_migrations(), (std::vector<int>{1, 2}));
 }
 
 TEST_F(PostgresStoreTest, GetReturnsTheRecordJson) {
@@ -206,6 +206,32 @@ TEST(CleanText, KeepsValidUtf8AndReplacesEachBadByteAndNul) {
             "c");
   EXPECT_EQ(clean_text("\xC3"), "\xEF\xBF\xBD");  // truncated sequence
   EXPECT_EQ(clean_text("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+}
+
+TEST_F(PostgresStoreTest, ReviewStepsRoundTripAndReplace) {
+  std::vector<ReviewStepRow> rows;
+  for (int i = 1; i <= 2; ++i) {
+    ReviewStepRow r;
+    r.run_id = "review-1";
+    r.step = i;
+    r.route = "fallback";
+    r.check = i == 1 ? "happy_path" : "streaming";
+    r.outcome = "pass";
+    r.route_fingerprint = "fp";
+    r.summary = "200, 1 attempt";
+    r.timestamp = at(i);
+    rows.push_back(r);
+  }
+  ASSERT_TRUE(store_->insert_review_steps(rows).has_value());
+  rows[1].outcome = "fail";
+  ASSERT_TRUE(store_->insert_review_steps(std::span(rows).subspan(1)).has_value());
+  auto got = store_->review_steps("review-1");
+  ASSERT_TRUE(got.has_value()) << got.error();
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].check, "happy_path");
+  EXPECT_EQ((*got)[1].outcome, "fail");
+  EXPECT_EQ((*got)[1].timestamp, at(2));
+  EXPECT_TRUE(store_->review_steps("other")->empty());
 }
 
 }  // namespace

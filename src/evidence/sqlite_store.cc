@@ -56,6 +56,25 @@ CREATE TABLE evidence_drops (
   dropped_total INTEGER NOT NULL
 );
 )sql"},
+    {2, R"sql(
+CREATE TABLE review_steps (
+  run_id TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  route TEXT NOT NULL,
+  check_key TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  route_fingerprint TEXT NOT NULL,
+  config_fingerprint TEXT NOT NULL,
+  chain TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  PRIMARY KEY (run_id, step)
+);
+CREATE INDEX review_steps_route ON review_steps(route);
+)sql"},
 };
 static_assert(static_cast<int>(std::size(kMigrations)) == SqliteStore::kLatestSchemaVersion);
 
@@ -332,6 +351,71 @@ std::expected<uint64_t, std::string> SqliteStore::dropped_total(const EvidenceFi
   bind_where(s.get(), w);
   if (sqlite3_step(s.get()) != SQLITE_ROW) return std::unexpected(error("drop query failed"));
   return static_cast<uint64_t>(std::max<int64_t>(0, sqlite3_column_int64(s.get(), 0)));
+}
+
+std::expected<void, std::string> SqliteStore::insert_review_steps(
+    std::span<const ReviewStepRow> rows) {
+  if (rows.empty()) return {};
+  Stmt s = prepare(db_,
+                   "INSERT OR REPLACE INTO review_steps (run_id, step, route, check_key, outcome, "
+                   "route_fingerprint, config_fingerprint, chain, environment, request_id, "
+                   "summary, ts, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                   "?13)");
+  if (!s) return std::unexpected(error("cannot prepare review insert"));
+  if (auto ok = exec("BEGIN IMMEDIATE"); !ok) return ok;
+  for (const ReviewStepRow& r : rows) {
+    bind_text(s.get(), 1, r.run_id);
+    sqlite3_bind_int(s.get(), 2, r.step);
+    bind_text(s.get(), 3, r.route);
+    bind_text(s.get(), 4, r.check);
+    bind_text(s.get(), 5, r.outcome);
+    bind_text(s.get(), 6, r.route_fingerprint);
+    bind_text(s.get(), 7, r.config_fingerprint);
+    bind_text(s.get(), 8, r.chain);
+    bind_text(s.get(), 9, r.environment);
+    bind_text(s.get(), 10, r.request_id);
+    bind_text(s.get(), 11, r.summary);
+    bind_text(s.get(), 12, format_rfc3339_ms(r.timestamp));
+    sqlite3_bind_int64(s.get(), 13, epoch_ms(r.timestamp));
+    if (sqlite3_step(s.get()) != SQLITE_DONE) {
+      std::string msg = error("cannot insert review step " + std::to_string(r.step));
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return std::unexpected(std::move(msg));
+    }
+    sqlite3_reset(s.get());
+  }
+  return exec("COMMIT");
+}
+
+std::expected<std::vector<ReviewStepRow>, std::string> SqliteStore::review_steps(
+    const std::string& run_id) {
+  Stmt s = prepare(db_, std::string("SELECT run_id, step, route, check_key, outcome, "
+                                    "route_fingerprint, config_fingerprint, chain, environment, "
+                                    "request_id, summary, ts_ms FROM review_steps") +
+                            (run_id.empty() ? "" : " WHERE run_id = ?1") +
+                            " ORDER BY ts_ms, run_id, step");
+  if (!s) return std::unexpected(error("cannot prepare review query"));
+  if (!run_id.empty()) bind_text(s.get(), 1, run_id);
+  std::vector<ReviewStepRow> out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    ReviewStepRow r;
+    r.run_id = column_text(s.get(), 0);
+    r.step = sqlite3_column_int(s.get(), 1);
+    r.route = column_text(s.get(), 2);
+    r.check = column_text(s.get(), 3);
+    r.outcome = column_text(s.get(), 4);
+    r.route_fingerprint = column_text(s.get(), 5);
+    r.config_fingerprint = column_text(s.get(), 6);
+    r.chain = column_text(s.get(), 7);
+    r.environment = column_text(s.get(), 8);
+    r.request_id = column_text(s.get(), 9);
+    r.summary = column_text(s.get(), 10);
+    r.timestamp = WallTime(std::chrono::milliseconds(sqlite3_column_int64(s.get(), 11)));
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return std::unexpected(error("review query failed"));
+  return out;
 }
 
 std::expected<std::string, std::string> SqliteStore::journal_mode() {

@@ -11,7 +11,11 @@
 //            status, chain, route_used, stream, ts (RFC 3339 ms), ts_ms,
 //            total_ms, config_fingerprint, record_json = to_json())
 //   evidence_drops(ts, ts_ms, count, dropped_total)
-// with indexes on run_id, ts_ms and route_used. record_json is the record;
+// with indexes on run_id, ts_ms and route_used. Migration 2 adds
+//   review_steps(run_id, step, route, check_key, outcome, route_fingerprint,
+//                config_fingerprint, chain, environment, request_id, summary,
+//                ts, ts_ms; PRIMARY KEY (run_id, step))
+// for `readygate review` results (review_rows.h). record_json is the record;
 // the other columns are copies for filtering.
 //
 // Ownership: the store owns its connection; closed by the destructor.
@@ -38,7 +42,7 @@ enum class OpenMode {
 class SqliteStore final : public EvidenceStore {
  public:
   // The schema version this build writes; open() migrates up to it.
-  static constexpr int kLatestSchemaVersion = 1;
+  static constexpr int kLatestSchemaVersion = 2;
   // How long a statement waits for another connection's lock.
   static constexpr int kBusyTimeoutMs = 5000;
 
@@ -57,6 +61,10 @@ class SqliteStore final : public EvidenceStore {
   std::expected<std::optional<std::string>, std::string> get(
       const std::string& request_id) override;
   std::expected<uint64_t, std::string> dropped_total(const EvidenceFilter& filter) override;
+  std::expected<void, std::string> insert_review_steps(
+      std::span<const ReviewStepRow> rows) override;
+  std::expected<std::vector<ReviewStepRow>, std::string> review_steps(
+      const std::string& run_id) override;
 
   // Inspection, for tests and diagnostics.
   std::expected<std::string, std::string> journal_mode();

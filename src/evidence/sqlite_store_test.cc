@@ -90,7 +90,7 @@ TEST_F(SqliteStoreTest, MigrationsRunOnceAndReopenIsIdempotent) {
     auto store = open();
     auto versions = store->applied_migrations();
     ASSERT_TRUE(versions.has_value()) << versions.error();
-    EXPECT_EQ(*versions, std::vector<int>{1});
+    EXPECT_EQ(*versions, (std::vector<int>{1, 2}));
   }
 }
 
@@ -112,7 +112,7 @@ TEST_F(SqliteStoreTest, ConcurrentOpenersMigrateExactlyOnce) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(*(*SqliteStore::open(fresh))->applied_migrations(), std::vector<int>{1});
+  EXPECT_EQ(*(*SqliteStore::open(fresh))->applied_migrations(), (std::vector<int>{1, 2}));
 }
 
 TEST_F(SqliteStoreTest, WalModeIsOn) {

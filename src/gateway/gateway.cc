@@ -1,6 +1,7 @@
 #include "gateway/gateway.h"
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <stdexcept>
 
@@ -36,6 +37,7 @@ Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
   auto table = RouteTable::build(cfg_);
   if (!table) throw std::runtime_error(table.error());
   routes_ = std::move(*table);
+  review_gate_ = std::make_unique<ReviewGate>(cfg_);
   const uint64_t seed = opts_.seed ? opts_.seed : os_entropy_seed();
   run_id_ = opts_.run_id.empty() ? make_run_id(clock_.wall(), seed) : opts_.run_id;
   hash_salt_ = std::to_string(os_entropy_seed());
@@ -87,8 +89,28 @@ void Gateway::stop() {
 
 void Gateway::run_until_signal() {
   net::asio::io_context sig_io;
-  net::asio::signal_set signals(sig_io, SIGINT, SIGTERM);
-  signals.async_wait([](const net::error_code&, int) {});
+  net::asio::signal_set signals(sig_io, SIGINT, SIGTERM, SIGHUP);
+  net::asio::steady_timer refresh(sig_io);
+  std::function<void()> arm_refresh = [&] {
+    refresh.expires_after(kReviewRefresh);
+    refresh.async_wait([&](const net::error_code& ec) {
+      if (ec) return;
+      refresh_review_states();
+      arm_refresh();
+    });
+  };
+  std::function<void(const net::error_code&, int)> on_signal = [&](const net::error_code& ec,
+                                                                    int sig) {
+    if (!ec && sig == SIGHUP) {
+      log_event(LogLevel::kInfo, "review_state_reload", {{"reason", "SIGHUP"}});
+      refresh_review_states();
+      signals.async_wait(on_signal);
+      return;
+    }
+    refresh.cancel();
+  };
+  signals.async_wait(on_signal);
+  arm_refresh();
   sig_io.run();
   const std::string grace = std::to_string(cfg_.limits.shutdown_grace.count());
   log_event(LogLevel::kInfo, "draining", {{"grace_ms", grace}});
@@ -163,6 +185,29 @@ void Gateway::count_retry(const std::string& route) {
   metrics_.counter("readygate_retries_total", "Upstream retries", {{"route", route}}).inc();
 }
 
+void Gateway::refresh_review_states() {
+  auto states = load_review_states(cfg_, cfg_.evidence.path);
+  if (!states) {
+    if (states.error() != review_error_)
+      log_event(LogLevel::kWarn, "review_state_unavailable",
+                {{"message", states.error()},
+                 {"effect",
+                  "fallback routes count as unreviewed (chains[].fallback.unreviewed)"}});
+    review_error_ = states.error();
+    return;
+  }
+  review_error_.clear();
+  review_gate_->set_states(*states);
+}
+
+void Gateway::count_unreviewed(const std::string& route, FallbackAdmission admission) {
+  metrics_
+      .counter("readygate_unreviewed_fallback_total",
+               "Fallback routes reached without a passing review, by decision",
+               {{"route", route}, {"decision", std::string(admission_name(admission))}})
+      .inc();
+}
+
 void Gateway::count_budget_rejection(const std::string& route) {
   metrics_
       .counter("readygate_budget_rejections_total", "Retries refused by the retry budget",
@@ -192,6 +237,16 @@ std::string Gateway::render_metrics() {
                {{"route", name}})
         .set(s == policy::BreakerState::kClosed ? 0 : s == policy::BreakerState::kOpen ? 1 : 2);
   }
+  for (const auto& st : review_gate_->states())
+    for (auto status : {evidence::ReviewStatus::kPassing, evidence::ReviewStatus::kFailed,
+                        evidence::ReviewStatus::kFingerprintChanged,
+                        evidence::ReviewStatus::kMissing})
+      metrics_
+          .gauge("readygate_route_review_state",
+                 "Review state per route for its current config fingerprint (1: the current "
+                 "state)",
+                 {{"route", st.route}, {"state", std::string(evidence::review_status_name(status))}})
+          .set(st.status == status ? 1 : 0);
   metrics_.gauge("readygate_in_flight_requests", "Client requests in flight")
       .set(static_cast<double>(in_flight_.load()));
   metrics_.gauge("readygate_evidence_dropped", "Evidence records dropped (queue full)")

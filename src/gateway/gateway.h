@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "evidence/evidence_record.h"
 #include "evidence/evidence_sink.h"
+#include "gateway/review_gate.h"
 #include "metrics/registry.h"
 
 namespace readygate::gateway {
@@ -47,8 +48,16 @@ class Gateway {
   // Graceful stop: stop accepting, report not-ready, let in-flight requests
   // finish within limits.shutdown_grace, then stop the workers and join.
   void stop();
-  // Blocks until SIGINT/SIGTERM, then stop().
+  // Blocks until SIGINT/SIGTERM, then stop(). Meanwhile re-reads the review
+  // states on SIGHUP and every kReviewRefresh.
   void run_until_signal();
+  static constexpr std::chrono::seconds kReviewRefresh{60};
+
+  // The no-unreviewed-fallback gate, and its refresh from the evidence store
+  // (evidence.path). A store that cannot be read leaves the states as they
+  // were (every route unreviewed at startup) and logs a warning.
+  ReviewGate& review_gate() { return *review_gate_; }
+  void refresh_review_states();
 
   const config::Config& config() const { return cfg_; }
   metrics::Registry& metrics() { return metrics_; }
@@ -68,6 +77,7 @@ class Gateway {
   void count_fallback(const std::string& from_route, std::string_view reason);
   void count_retry(const std::string& route);
   void count_budget_rejection(const std::string& route);
+  void count_unreviewed(const std::string& route, FallbackAdmission admission);
   void observe_attempt(const std::string& route, int status, int64_t first_byte_ms);
   std::string render_metrics();
 
@@ -78,6 +88,8 @@ class Gateway {
   std::shared_ptr<evidence::EvidenceSink> sink_;
   metrics::Registry metrics_;
   std::unique_ptr<RouteTable> routes_;
+  std::unique_ptr<ReviewGate> review_gate_;
+  std::string review_error_;  // the last refresh's error, logged once per change
   std::string run_id_;
   std::string hash_salt_;
   std::atomic<uint64_t> next_request_{0};

@@ -85,8 +85,10 @@ class GatewayTest : public ::testing::Test {
     };
     yaml += "routes:\n" + route("primary", primary.port);
     if (fallback) yaml += route("fallback", fallback->port);
+    // The fallback is served unreviewed (the policy's own tests: review_gate_test.cc).
     yaml += "chains:\n  - model: gpt-4o-mini\n    routes: [primary" +
-            std::string(fallback ? ", fallback" : "") + "]\n" + chain_extra;
+            std::string(fallback ? ", fallback]\n    fallback: {unreviewed: allow}\n" : "]\n") +
+            chain_extra;
     evidence_path_ = ::testing::TempDir() + "/gw_evidence.jsonl";
     yaml += "evidence: {path: " + evidence_path_ + "}\n";
     auto cfg = config::load_config_text(yaml);

@@ -28,6 +28,12 @@ int run_serve(const ServeOptions& opts) {
   std::shared_ptr<evidence::EvidenceSink> shared(std::move(*sink));
   try {
     Gateway gw(std::move(*cfg), opts.gateway, SystemClock::instance(), shared);
+    gw.refresh_review_states();
+    for (const auto& st : gw.review_gate().states())
+      log_event(LogLevel::kInfo, "route_review_state",
+                {{"route", st.route},
+                 {"state", std::string(evidence::review_status_name(st.status))},
+                 {"review_run_id", st.run_id}});
     auto ports = gw.listen();
     if (!ports) {
       std::fprintf(stderr, "readygate serve: %s\n", ports.error().c_str());

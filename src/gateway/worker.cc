@@ -242,6 +242,22 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
       skipped.push_back("skipped:" + name + ":surface_mismatch");
       continue;
     }
+    // No unreviewed fallback (review_gate.h); before the breaker, so a refusal takes no probe.
+    if (const auto admission = gw_.review_gate().admit(
+            *st.chain, static_cast<size_t>(&name - st.chain->routes.data()));
+        admission != FallbackAdmission::kReviewed) {
+      gw_.count_unreviewed(name, admission);
+      if (admission == FallbackAdmission::kRefused ||
+          admission == FallbackAdmission::kLimitedRefused) {
+        const char* why =
+            admission == FallbackAdmission::kRefused ? "unreviewed" : "unreviewed_limit";
+        skipped.push_back("skipped:" + name + ":" + why);
+        gw_.count_skip(name, why);
+        continue;
+      }
+      skipped.push_back("review_required:" + name);
+      st.rec.follow_up_needed = true;
+    }
     if (!rt->allow(gw_.clock().now())) {
       skipped.push_back("skipped:" + name + ":breaker_open");
       gw_.count_skip(name, "breaker_open");

@@ -17,6 +17,8 @@
 #include "review/steps.h"
 #include "review/verdict.h"
 #include "review/workspace.h"
+#include "evidence/postgres_text.h"
+#include "evidence/store_factory.h"
 
 namespace readygate::review {
 namespace {
@@ -86,9 +88,40 @@ void print_human(std::ostream& out, const ReviewReport& r, const ReviewFiles& fi
   out << "  note (Markdown): " << files.markdown << "\n"
       << "  note (HTML):     " << files.html << "\n"
       << "  evidence:        " << files.evidence << "\n";
+  if (!files.store.empty()) out << "  evidence store:  " << files.store << "\n";
+}
+
+// The step records and one review row per step, in the evidence store.
+std::expected<void, std::string> store_results(const std::string& path, const ReviewReport& r,
+                                               const Redactor& redactor) {
+  auto store = evidence::open_store(path, evidence::OpenMode::kCreate);
+  if (!store) return std::unexpected(store.error());
+  std::vector<evidence::EvidenceRecord> records;
+  std::vector<evidence::ReviewStepRow> rows;
+  for (const auto& s : r.steps) {
+    records.push_back(s.record);
+    evidence::ReviewStepRow row;
+    row.run_id = r.run_id;
+    row.step = s.number;
+    row.route = s.route;
+    row.check = std::string(step_key(s.kind));
+    row.outcome = std::string(outcome_name(s.outcome));
+    row.route_fingerprint = s.route_fingerprint;
+    row.config_fingerprint = r.config_fingerprint;
+    row.chain = r.chain;
+    row.environment = r.environment;
+    row.request_id = s.record.request_id;
+    row.summary = redactor.clean(s.summary);
+    row.timestamp = s.record.timestamp;
+    rows.push_back(std::move(row));
+  }
+  if (auto ok = (*store)->insert_batch(records, std::nullopt); !ok) return ok;
+  return (*store)->insert_review_steps(rows);
 }
 
 }  // namespace
+
+static_assert(kStepsPerRoute == evidence::kReviewStepsPerRoute);
 
 ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream& err) {
   ReviewRun run;
@@ -240,6 +273,13 @@ ReviewRun run_review(const ReviewOptions& opts, std::ostream& out, std::ostream&
       !write_file(files.markdown, redactor.clean(render_markdown(report)), &error) ||
       !write_file(files.html, redactor.clean(render_html(report)), &error))
     return stop(error);
+  if (opts.store) {
+    const std::string path = opts.store->empty() ? cfg.evidence.path : *opts.store;
+    if (auto ok = store_results(path, report, redactor); !ok) return stop(ok.error());
+    files.store = evidence::store_kind(path) == evidence::StoreKind::kPostgres
+                      ? evidence::mask_url_password(path)
+                      : path;
+  }
   run.files = files;
   run.exit_code = exit_code_of(report.verdict);
 

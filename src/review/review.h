@@ -12,7 +12,9 @@
 // sanitized evidence record per step; progress, one line per step, to `err`.
 //
 // Writes to opts.out_dir (default ./readygate-review/<run_id>/):
-// readiness-note.md, readiness-note.html (self-contained), evidence.jsonl.
+// readiness-note.md, readiness-note.html (self-contained), evidence.jsonl;
+// and, with opts.store, the records and one review row per step to the
+// evidence store (a store that cannot be written is an error: exit 1).
 // Every byte written or printed passes through the Redactor: no credential,
 // prompt or completion text leaves the run.
 //
@@ -22,6 +24,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "review/review_json.h"
@@ -38,6 +41,11 @@ struct ReviewOptions {
   bool json = false;              // JSON summary on `out` instead of the human one
   std::string ca_file;            // extra CA bundle for HTTPS upstreams
   std::string run_id;             // empty: generated
+  // Evidence store the step records and review results go to (SQLite path
+  // or postgresql:// URL), so `serve` sees the review and `escalate` finds
+  // the run. nullopt: none (the files in out_dir only); "": the config's
+  // evidence.path (readygate-evidence.db for the built-in run).
+  std::optional<std::string> store;
   // The in-process gateways' own structured logs (stderr) interleave with the
   // progress lines and say nothing the records do not, so they are off unless
   // asked for. Process-wide: it sets spdlog's global level.

@@ -102,7 +102,8 @@ std::string summary_json(const ReviewReport& r, const ReviewFiles& files) {
   j["files"] = {{"dir", files.dir},
                 {"markdown", files.markdown},
                 {"html", files.html},
-                {"evidence", files.evidence}};
+                {"evidence", files.evidence},
+                {"store", files.store.empty() ? Json(nullptr) : Json(files.store)}};
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

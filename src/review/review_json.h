@@ -15,6 +15,7 @@ struct ReviewFiles {
   std::string markdown;
   std::string html;
   std::string evidence;
+  std::string store;  // evidence store written (password masked); empty: none
 };
 
 // One line, no trailing newline.

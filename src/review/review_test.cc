@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "evidence/store_factory.h"
 #include "review/builtin_provider.h"
+#include "review/escalate.h"
 #include "review/note_text.h"
 
 namespace readygate::review {
@@ -99,15 +101,66 @@ class OfflineReview : public ::testing::Test {
     fs::remove_all(opts.out_dir);
     opts.operator_initials = "RG";
     opts.builtin_backoff_base_ms = 50;
+    opts.store = store_path();
+    fs::remove(*opts.store);
     result_ = new Captured(review(opts));
   }
   static void TearDownTestSuite() {
     delete result_;
     result_ = nullptr;
   }
+  static std::string store_path() {
+    return (fs::path(::testing::TempDir()) / "review_offline.db").string();
+  }
   static Captured* result_;
 };
 Captured* OfflineReview::result_ = nullptr;
+
+TEST_F(OfflineReview, TheStoreHoldsTheRecordsAndOneReviewRowPerStep) {
+  auto store = evidence::open_store(store_path(), evidence::OpenMode::kExisting);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  const auto& run_id = result_->run.report.run_id;
+  auto records = (*store)->query({.run_id = run_id});
+  ASSERT_TRUE(records.has_value());
+  EXPECT_EQ(records->size(), 12u);
+  auto rows = (*store)->review_steps(run_id);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 12u);
+  EXPECT_EQ((*rows)[4].check, "fallback_check");
+  EXPECT_EQ((*rows)[4].route, "primary");
+  EXPECT_EQ((*rows)[4].outcome, "pass");
+  EXPECT_EQ((*rows)[4].route_fingerprint, result_->run.report.routes[0].fingerprint);
+  EXPECT_EQ(evidence::review_state_of("fallback", result_->run.report.routes[1].fingerprint, *rows)
+                .status,
+            evidence::ReviewStatus::kPassing);
+  EXPECT_NE(result_->out.find("evidence store:  " + store_path()), std::string::npos);
+}
+
+TEST_F(OfflineReview, EscalateWritesAPacketDirectoryAndArchiveForTheRun) {
+  EscalateOptions o;
+  o.run_id = result_->run.report.run_id;
+  o.store = store_path();
+  o.out_dir = out_dir_for_test();
+  std::ostringstream out, err;
+  ASSERT_EQ(run_escalate(o, out, err), 0) << err.str();
+  const fs::path dir = fs::path(o.out_dir) / ("escalation-" + o.run_id);
+  for (const char* f :
+       {"README.md", "reproduction.json", "records.jsonl", "environment.json", "review.json"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  const std::string readme = read_all(dir / "README.md");
+  EXPECT_NE(readme.find("(readiness review)"), std::string::npos) << readme;
+  EXPECT_NE(readme.find("No open question"), std::string::npos) << readme;
+  const std::string archive = read_all(fs::path(o.out_dir) / ("escalation-" + o.run_id + ".tar.gz"));
+  ASSERT_GT(archive.size(), 100u);
+  EXPECT_EQ(static_cast<unsigned char>(archive[0]), 0x1f);  // gzip magic
+  EXPECT_EQ(static_cast<unsigned char>(archive[1]), 0x8b);
+  EXPECT_NE(out.str().find("archive:"), std::string::npos);
+  // An unknown run: exit 2 and a message naming it.
+  o.run_id = "review-nope";
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_escalate(o, out2, err2), 2);
+  EXPECT_NE(err2.str().find("no run 'review-nope'"), std::string::npos) << err2.str();
+}
 
 TEST_F(OfflineReview, TheFullOfflineReviewIsReadyWithTwelveRecordsAndTheTenFieldsSet) {
   EXPECT_EQ(result_->run.exit_code, 0) << result_->err << result_->out;
@@ -130,8 +183,9 @@ TEST_F(OfflineReview, TheFullOfflineReviewIsReadyWithTwelveRecordsAndTheTenField
   EXPECT_EQ(lines[2]["review"]["observed"]["upstream_attempts"], 1);
   EXPECT_EQ(lines[3]["review"]["check"], "retry_check");
   EXPECT_EQ(lines[3]["retry_count"], 2);
-  EXPECT_EQ(lines[4]["fallback_decision"], "fallback:fallback");
-  EXPECT_EQ(lines[10]["fallback_decision"], "fallback:primary");
+  // The step gateways serve the fallback unreviewed (policy allow) and say so.
+  EXPECT_EQ(lines[4]["fallback_decision"], "review_required:fallback;fallback:fallback");
+  EXPECT_EQ(lines[10]["fallback_decision"], "review_required:primary;fallback:primary");
   // Progress: one line per step.
   EXPECT_NE(result_->err.find("[3/12] primary: controlled error check ... ok (401 auth, 1 attempt"),
             std::string::npos)

@@ -13,6 +13,9 @@ config::Config step_config(const config::Config& base, const std::string& chain_
   config::ChainConfig chain;
   chain.model = chain_model;
   if (const auto* reviewed = base.find_chain(chain_model)) chain.fallback = reviewed->fallback;
+  // The review is what reviews the fallback: its step gateways serve it
+  // unreviewed, and its records say review required.
+  chain.fallback.unreviewed = config::UnreviewedPolicy::kAllow;
   for (const auto& r : routes) chain.routes.push_back(r.name);
   c.routes = std::move(routes);
   c.chains = {std::move(chain)};

@@ -163,6 +163,7 @@ struct StepRun {
     r.config_fingerprint = ctx.cfg->fingerprint;
     s.route_fingerprint = ctx.cfg->fingerprint_of_route(route.name);
     if (r.status_family.empty()) r.status_family = evidence::status_family(r.status);
+    if (r.timestamp == WallTime{}) r.timestamp = SystemClock::instance().wall();
     s.record = std::move(r);
   }
 };

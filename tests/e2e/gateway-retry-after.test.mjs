@@ -73,6 +73,6 @@ test('a 429 with Retry-After 300 is not waited for: the fallback serves at once'
   assert.equal(up.fallback.apiLines().length - fallbackBefore, 1);
 
   const rec = await gw.evidenceFor(response.headers.get('x-readygate-request-id'));
-  assert.equal(rec.fallback_decision, 'fallback:fallback');
+  assert.equal(rec.fallback_decision, 'review_required:fallback;fallback:fallback');
   assert.match(rec.attempts[0].reason, /above cap/);
 });

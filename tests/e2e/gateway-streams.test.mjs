@@ -69,7 +69,7 @@ test('a chat stream truncated before its first event is served whole by the fall
   assert.equal(up.fallback.apiLines().length - fallbackBefore, 1);
 
   const rec = await gw.evidenceFor(response.headers.get('x-readygate-request-id'));
-  assert.equal(rec.fallback_decision, 'fallback:fallback');
+  assert.equal(rec.fallback_decision, 'review_required:fallback;fallback:fallback');
   assert.equal(rec.response_shape_observed, 'documented_shape_seen');
 });
 

@@ -102,7 +102,9 @@ export function gatewayYaml({ routes, chains, budget, evidencePath, environment 
   lines.push('chains:');
   for (const c of chains) {
     lines.push(`  - model: ${flow(c.model)}`, `    routes: ${flow(c.routes)}`);
-    if (c.fallback) lines.push(`    fallback: ${flow(c.fallback)}`);
+    // Fallbacks here are never reviewed first: serve them (`allow`, recorded as
+    // review_required:<route>) unless a test asks for refuse or limited.
+    lines.push(`    fallback: ${flow({ unreviewed: 'allow', ...c.fallback })}`);
   }
   if (budget) lines.push(`budget: ${flow(budget)}`);
   lines.push(`evidence: ${flow({ path: evidencePath, environment })}`);
