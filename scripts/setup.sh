@@ -6,8 +6,9 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificat
       libboost1.74-dev libssl-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
       libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libhiredis-dev
       libgtest-dev libgmock-dev libbenchmark-dev)
-# Tests start their own PostgreSQL and Redis servers (temp dirs, unix sockets only).
-[ "${READYGATE_SETUP_TEST:-0}" = 1 ] && pkgs+=(nodejs npm postgresql redis-server)
+# Tests start their own PostgreSQL and Redis servers (temp dirs, unix sockets only);
+# tests/e2e/note-render.test.mjs renders the readiness note in headless /usr/bin/chromium.
+[ "${READYGATE_SETUP_TEST:-0}" = 1 ] && pkgs+=(nodejs npm postgresql redis-server chromium)
 [ "${READYGATE_SETUP_BENCH:-0}" = 1 ] && pkgs+=(nginx wrk)
 missing=()
 for p in "${pkgs[@]}"; do
