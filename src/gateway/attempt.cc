@@ -8,6 +8,7 @@
 #include "contract/stream_error.h"
 #include "gateway/sanitize.h"
 #include "gateway/worker.h"
+#include "translate/translate.h"
 
 namespace readygate::gateway {
 
@@ -248,7 +249,23 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
       co_return a;
     }
   }
-  read_usage(st, *body);
+  read_usage(st, rt.cfg.surface, *body);
+  if (rt.cfg.surface != st.surface) {
+    // Cross-surface: the client gets its own surface, checked like any answer.
+    auto translated =
+        translate::translate_response(rt.cfg.surface, st.surface, *body, st.translated->value().echo);
+    const auto client_shape = translated ? contract::check_response_shape(st.surface, *translated)
+                                         : contract::ShapeReport{};
+    if (!translated || client_shape.verdict != contract::ShapeVerdict::kDocumentedShapeSeen) {
+      st.rec.response_shape_observed = "mismatch";
+      if (translated)
+        for (const auto& m : client_shape.mismatches) st.rec.shape_mismatches.push_back("translated " + m);
+      a.reason = translated ? "translated response shape mismatch" : "untranslatable response: " + translated.error();
+      a.fallback_now = true;
+      co_return a;
+    }
+    *body = std::move(*translated);
+  }
   http::response<http::string_body> res{http::status::ok, 11};
   res.set(http::field::content_type, "application/json");
   for (const auto& [k, v] : head->headers)
@@ -277,7 +294,13 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   contract::SseParser parser;
   contract::StreamChecker checker(rt.cfg.surface);
   contract::SseEvent ev;
-  std::string pending, piece;
+  std::string pending, piece, out;
+  // Cross-surface: each upstream event becomes the client's frames at once.
+  std::unique_ptr<translate::StreamTranslator> tr;
+  if (rt.cfg.surface != st.surface)
+    tr = translate::make_stream_translator(
+        rt.cfg.surface, st.surface,
+        {.include_usage = st.facts.include_usage, .echo = st.translated->value().echo});
   // `ended`: the upstream sent its terminal (even one that failed the shape
   // check); nothing may be appended after it.
   bool ended = false;
@@ -293,12 +316,13 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       a.fallback_now = st.chain->fallback.on_truncated_before_first_byte;
       co_return a;
     }
-    pending += piece;
+    if (!tr) pending += piece;
     parser.feed(piece);
     while (parser.next(&ev)) {
       checker.on_event(ev);
       ended |= is_terminal_event(rt.cfg.surface, ev);
       event_seen = true;
+      if (tr) tr->on_event(ev, &pending);
     }
   }
   if (event_seen && checker.verdict() == contract::StreamVerdict::kMalformed) {
@@ -331,7 +355,8 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   st.rec.status = 200;
   st.rec.first_byte_ms =
       std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
-  if (!co_await ex.begin_stream(std::move(res)) || !co_await ex.write_chunk(pending)) {
+  if (!co_await ex.begin_stream(std::move(res)) ||
+      (!pending.empty() && !co_await ex.write_chunk(pending))) {
     a.reason = "client went away";
     a.client_gone = true;
     conn.close();
@@ -347,11 +372,14 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       break;
     }
     parser.feed(piece);
+    out.clear();
     while (parser.next(&ev)) {
       checker.on_event(ev);
       ended |= is_terminal_event(rt.cfg.surface, ev);
+      if (tr) tr->on_event(ev, &out);
     }
-    if (!co_await ex.write_chunk(piece)) {
+    if (tr && out.empty()) continue;
+    if (!co_await ex.write_chunk(tr ? out : piece)) {
       a.reason = "client went away";
       a.client_gone = true;
       conn.close();
@@ -368,8 +396,19 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
                                                                                     : "mismatch";
   // A stream that already carried its terminal (or an upstream error event)
   // gets nothing appended: a second ending would contradict the first.
-  if (!clean && !ended && !checker.terminal_seen() && verdict != contract::StreamVerdict::kErrorEvent &&
-      verdict != contract::StreamVerdict::kFailed) {
+  if (tr && !tr->ended()) {
+    // The translated stream is the gateway's own: whatever the upstream did,
+    // the client's stream ends in its own surface, with an error when cut short.
+    co_await ex.write_chunk(tr->error_frame(
+        "upstream_stream_interrupted",
+        "The upstream stream ended before completing (" +
+            (failure.empty() ? std::string(contract::stream_verdict_name(verdict)) : failure) +
+            "); the answer is incomplete."));
+    a.reason = "stream " + st.rec.stream_verdict + " after commit";
+    st.rec.follow_up_needed = true;
+  } else if (!tr && !clean && !ended && !checker.terminal_seen() &&
+             verdict != contract::StreamVerdict::kErrorEvent &&
+             verdict != contract::StreamVerdict::kFailed) {
     // End the client's stream with an error in its own surface, never a fake completion.
     std::string frame = parser.has_partial() ? "\n\n" : "";
     frame += contract::stream_error_frame(

@@ -90,12 +90,14 @@ http::request<http::string_body> Worker::upstream_request(const RequestState& st
   req.set(http::field::user_agent, "readygate/0.1");
   if (!rt.credential.empty()) req.set(http::field::authorization, "Bearer " + rt.credential);
   for (const auto& [k, v] : r.headers) req.set(k, v);
+  // A route on the other surface gets the translated body (translate_for ran first).
+  const std::string& body = r.surface == st.surface ? *st.body : st.translated->value().body;
   if (!r.model.empty() && r.model != st.facts.model) {
-    auto doc = nlohmann::json::parse(*st.body, nullptr, false);
+    auto doc = nlohmann::json::parse(body, nullptr, false);
     doc["model"] = r.model;
     req.body() = doc.dump();
   } else {
-    req.body() = *st.body;
+    req.body() = body;
   }
   req.prepare_payload();
   return req;
@@ -238,9 +240,13 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
   for (const auto& name : st.chain->routes) {
     RouteRuntime* rt = gw_.routes().find(name);
     if (!rt) continue;  // validated at load; defensive
+    // A route on the other surface serves translated, unless a field of this request cannot be carried.
     if (rt->cfg.surface != surface) {
-      skipped.push_back("skipped:" + name + ":surface_mismatch");
-      continue;
+      if (auto field = translate_for(st, rt->cfg.surface)) {
+        skipped.push_back("skipped:" + name + ":untranslatable:" + *field);
+        gw_.count_skip(name, "untranslatable");
+        continue;
+      }
     }
     // No unreviewed fallback (review_gate.h); before the breaker, so a refusal takes no probe.
     if (const auto admission = gw_.review_gate().admit(
@@ -266,10 +272,13 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     st.rec.routes_tried.push_back(name);
     const RouteResult r = co_await try_route(ex, st, *rt);
     if (r == RouteResult::kServed || r == RouteResult::kReturnError) {
-      if (st.rec.routes_tried.size() > 1 || !skipped.empty()) {
+      const bool translated = rt->cfg.surface != surface;
+      st.rec.upstream_surface = std::string(contract::surface_name(rt->cfg.surface));
+      if (st.rec.routes_tried.size() > 1 || !skipped.empty() || translated) {
         std::string d;
         for (const auto& s : skipped) d += s + ";";
         d += "fallback:" + name;
+        if (translated) d += ";translated";
         st.rec.fallback_decision = d;
       }
       finish(st);
@@ -298,12 +307,19 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
 
 namespace readygate::gateway {
 
-void Worker::read_usage(RequestState& st, const std::string& body) {
+std::optional<std::string> Worker::translate_for(RequestState& st, Surface route_surface) {
+  if (!st.translated) st.translated = translate::translate_request(st.surface, route_surface, *st.body);
+  if (*st.translated) return std::nullopt;
+  return st.translated->error().field;
+}
+
+// Token counts are read in the serving route's surface (prompt/completion or input/output).
+void Worker::read_usage(RequestState& st, Surface upstream, const std::string& body) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   simdjson::dom::object usage;
   if (parser.parse(body).get(doc) || doc["usage"].get_object().get(usage)) return;
-  const bool chat = st.surface == Surface::kChatCompletions;
+  const bool chat = upstream == Surface::kChatCompletions;
   auto get = [&](const char* k) -> std::optional<int64_t> {
     int64_t v;
     if (usage[k].get_int64().get(v)) return std::nullopt;

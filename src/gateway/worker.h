@@ -16,6 +16,7 @@
 #include "gateway/route_runtime.h"
 #include "net/http_server.h"
 #include "net/upstream.h"
+#include "translate/translate.h"
 
 namespace readygate::gateway {
 
@@ -44,7 +45,10 @@ class Worker {
   net::Task<Attempt> relay_stream(net::Exchange& ex, RequestState& st, RouteRuntime& rt,
                                   net::UpstreamConnection& conn, const net::UpstreamHead& head,
                                   Attempt a);
-  void read_usage(RequestState& st, const std::string& body);
+  void read_usage(RequestState& st, contract::Surface upstream, const std::string& body);
+  // Cross-surface routes: translates the request once for `route_surface`;
+  // the ineligible field's name when it cannot be carried.
+  std::optional<std::string> translate_for(RequestState& st, contract::Surface route_surface);
   net::Task<void> send_error(net::Exchange& ex, RequestState& st, int status,
                              std::string_view type, std::string_view message,
                              std::string_view code, std::string_view param = {});
@@ -72,6 +76,9 @@ struct Worker::RequestState {
   evidence::EvidenceRecord rec;
   int total_attempts = 0;
   std::string route_used;
+  // The request in the other surface, made the first time a route on that
+  // surface is tried (there is only one other surface).
+  std::optional<std::expected<translate::TranslatedRequest, translate::Ineligible>> translated;
   // What the client gets if every route fails.
   int last_status = 0;
   std::string last_type = "server_error";

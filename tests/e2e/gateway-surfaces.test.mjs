@@ -1,11 +1,13 @@
-// Both API surfaces through the gateway with the official SDK. One chain holds
-// a chat_completions route and a responses route over the same provider: each
-// client request goes to the route of its own surface (the other is skipped).
+// Both API surfaces through the gateway with the official SDK, each on its own
+// contract: a chain of a chat_completions route and a chain of a responses
+// route over the same provider (chains mixing surfaces translate: see
+// gateway-translate.test.mjs).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MODEL, drain, route, startGateway, stopAll } from './lib/gateway.mjs';
+import { MODEL, chain, drain, route, startGateway, stopAll } from './lib/gateway.mjs';
 import { startMock } from './lib/mock.mjs';
 
+const RESP_MODEL = 'gpt-4.1-mini';
 let upstream;
 let gw;
 let client;
@@ -14,6 +16,7 @@ before(async () => {
   upstream = await startMock();
   gw = await startGateway({
     routes: [route('chat', upstream), route('resp', upstream, { surface: 'responses' })],
+    chains: [chain(MODEL, ['chat']), chain(RESP_MODEL, ['resp'])],
   });
   client = gw.client({ maxRetries: 0 });
 });
@@ -24,7 +27,7 @@ after(() => stopAll(gw, upstream));
 const lastPath = () => upstream.apiLines().at(-1)?.path;
 
 test('responses.create answers JSON through the responses route', async () => {
-  const { data, response } = await client.responses.create({ model: MODEL, input: 'Say hi.' }).withResponse();
+  const { data, response } = await client.responses.create({ model: RESP_MODEL, input: 'Say hi.' }).withResponse();
   assert.equal(response.headers.get('x-readygate-route'), 'resp');
   assert.equal(response.headers.get('x-readygate-attempts'), '1');
   assert.equal(data.object, 'response');
@@ -36,7 +39,7 @@ test('responses.create answers JSON through the responses route', async () => {
 
 test('responses.create streams through the responses route to response.completed', async () => {
   const { data: stream, response } = await client.responses
-    .create({ model: MODEL, input: 'Say hi.', stream: true })
+    .create({ model: RESP_MODEL, input: 'Say hi.', stream: true })
     .withResponse();
   assert.equal(response.headers.get('x-readygate-route'), 'resp');
   assert.match(response.headers.get('content-type'), /^text\/event-stream/);
@@ -55,7 +58,7 @@ test('responses.create streams through the responses route to response.completed
 });
 
 test('the responses.stream() helper resolves the final response through the gateway', async () => {
-  const final = await client.responses.stream({ model: MODEL, input: 'Say hi.' }).finalResponse();
+  const final = await client.responses.stream({ model: RESP_MODEL, input: 'Say hi.' }).finalResponse();
   assert.equal(final.status, 'completed');
   assert.ok(final.output_text.length > 0);
 });
