@@ -103,7 +103,7 @@ json config_json(const Config& c) {
            {"unreviewed", unreviewed_policy_name(ch->fallback.unreviewed)},
            {"limited_share", ch->fallback.limited_share}}}});
   const LimitSettings& l = c.limits;
-  return {
+  nlohmann::json doc = {
       {"listeners", listeners},
       {"client_keys", keys},
       {"routes", route_list},
@@ -127,6 +127,17 @@ json config_json(const Config& c) {
         {"queue_capacity", c.evidence.queue_capacity},
         {"environment", c.evidence.environment}}},
   };
+  // Only when set, so configs without a fleet keep their fingerprints.
+  if (!c.fleet.redis_url.empty())
+    doc["fleet"] = {{"redis", c.fleet.redis_url},
+                    {"password", c.fleet.password.source == Credential::Source::kNone ? "none"
+                                 : c.fleet.password.source == Credential::Source::kEnv
+                                     ? "env:" + c.fleet.password.ref
+                                     : "file:" + c.fleet.password.ref},
+                    {"key_prefix", c.fleet.key_prefix},
+                    {"sync_interval", c.fleet.sync_interval.count()},
+                    {"timeout", c.fleet.timeout.count()}};
+  return doc;
 }
 
 std::string host_port(const std::string& host, uint16_t port) {

@@ -160,6 +160,17 @@ struct EvidenceSettings {
   std::string environment = "local";  // [A-Za-z0-9_.-]+
 };
 
+// Shared policy state for a fleet of gateway replicas (fleet/FleetSync):
+// retry budgets and breaker openings exchanged through Redis. Empty
+// redis_url: each replica keeps its state in-process (the default).
+struct FleetSettings {
+  std::string redis_url;  // "redis://HOST:PORT[/DB]" or "unix:///PATH[?db=N]"; no userinfo
+  Credential password;    // optional, env or file
+  std::string key_prefix = "readygate";
+  Duration sync_interval{250};
+  Duration timeout{200};
+};
+
 struct Config {
   // `listen: HOST:PORT` or `listeners: [HOST:PORT, ...]`; default one 127.0.0.1:8080.
   std::vector<ListenerConfig> listeners;
@@ -170,6 +181,7 @@ struct Config {
   BudgetSettings budget;
   LimitSettings limits;
   EvidenceSettings evidence;
+  FleetSettings fleet;
   // SHA-256 hex of render_canonical(*this): everything that shapes behaviour,
   // nothing secret (client keys contribute their name and origin, not their
   // hash). Stable under YAML key order, whitespace, comments and the order of

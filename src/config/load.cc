@@ -230,7 +230,7 @@ std::expected<Config, std::vector<std::string>> load(std::string_view yaml, std:
   try {
     MapNode root(doc, "", p,
                  {"listen", "listeners", "client_keys", "routes", "chains", "budget", "limits",
-                  "evidence", "x-*"},
+                  "evidence", "fleet", "x-*"},
                  {{"api_key", detail::kInlineRouteSecret}, {"key", detail::kInlineRouteSecret}});
     if (!root.is_map()) return std::unexpected(std::move(p.errors()));
     detail::parse_listeners(root, c, p);
@@ -238,6 +238,7 @@ std::expected<Config, std::vector<std::string>> load(std::string_view yaml, std:
     parse_routes(root, c, ctx);
     parse_chains(root, c, p);
     parse_globals(root, c, p);
+    detail::parse_fleet(root, c, ctx);
   } catch (const YAML::Exception& e) {
     // The reader never converts with as<>, so this is a yaml-cpp surprise;
     // report it rather than crash `serve --check`.

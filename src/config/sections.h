@@ -45,6 +45,9 @@ std::string resolve_path(const LoadContext& ctx, const std::string& ref);
 void parse_listeners(const MapNode& root, Config& c, Problems& p);
 void parse_client_keys(const MapNode& root, Config& c, LoadContext& ctx);
 
+// The optional `fleet:` section (fleet.cc).
+void parse_fleet(const MapNode& root, Config& c, LoadContext& ctx);
+
 RouteConfig parse_route(const YAML::Node& node, const std::string& path, LoadContext& ctx);
 
 // Parts of a route (route_parts.cc).

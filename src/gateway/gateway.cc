@@ -8,6 +8,7 @@
 #include "base/http_date.h"
 #include "base/random.h"
 #include "base/sha256.h"
+#include "fleet/fleet_sync.h"
 #include "gateway/log.h"
 #include "gateway/route_runtime.h"
 #include "gateway/worker.h"
@@ -37,6 +38,9 @@ Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
   auto table = RouteTable::build(cfg_);
   if (!table) throw std::runtime_error(table.error());
   routes_ = std::move(*table);
+  auto fleet = make_fleet_sync(cfg_, *routes_, clock_);
+  if (!fleet) throw std::runtime_error(fleet.error());
+  fleet_ = std::move(*fleet);
   review_gate_ = std::make_unique<ReviewGate>(cfg_);
   const uint64_t seed = opts_.seed ? opts_.seed : os_entropy_seed();
   run_id_ = opts_.run_id.empty() ? make_run_id(clock_.wall(), seed) : opts_.run_id;
@@ -70,6 +74,7 @@ std::expected<std::vector<uint16_t>, std::string> Gateway::listen() {
 
 void Gateway::start() {
   started_ = true;
+  if (fleet_) fleet_->start();
   for (auto& w : workers_) threads_.emplace_back([&w] { w->run(); });
 }
 
@@ -84,6 +89,7 @@ void Gateway::stop() {
   for (auto& w : workers_) w->stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  if (fleet_) fleet_->stop();
   sink_->flush();
 }
 
@@ -247,6 +253,12 @@ std::string Gateway::render_metrics() {
                  "state)",
                  {{"route", st.route}, {"state", std::string(evidence::review_status_name(status))}})
           .set(st.status == status ? 1 : 0);
+  if (fleet_) {
+    metrics_.gauge("readygate_fleet_sync_up", "1 while the last fleet state sync with Redis succeeded")
+        .set(fleet_->healthy() ? 1 : 0);
+    metrics_.gauge("readygate_fleet_sync_failures", "Fleet state syncs with Redis that failed")
+        .set(static_cast<double>(fleet_->failures()));
+  }
   metrics_.gauge("readygate_in_flight_requests", "Client requests in flight")
       .set(static_cast<double>(in_flight_.load()));
   metrics_.gauge("readygate_evidence_dropped", "Evidence records dropped (queue full)")

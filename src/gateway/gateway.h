@@ -19,6 +19,10 @@
 #include "gateway/review_gate.h"
 #include "metrics/registry.h"
 
+namespace readygate::fleet {
+class FleetSync;
+}
+
 namespace readygate::gateway {
 
 struct GatewayOptions {
@@ -89,6 +93,7 @@ class Gateway {
   metrics::Registry metrics_;
   std::unique_ptr<RouteTable> routes_;
   std::unique_ptr<ReviewGate> review_gate_;
+  std::unique_ptr<fleet::FleetSync> fleet_;  // null: in-process state only
   std::string review_error_;  // the last refresh's error, logged once per change
   std::string run_id_;
   std::string hash_salt_;

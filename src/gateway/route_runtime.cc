@@ -1,5 +1,6 @@
 #include "gateway/route_runtime.h"
 
+#include "fleet/fleet_sync.h"
 #include "gateway/log.h"
 
 namespace readygate::gateway {
@@ -91,6 +92,28 @@ std::expected<std::unique_ptr<RouteTable>, std::string> RouteTable::build(
     t->routes_[r.name] = std::make_unique<RouteRuntime>(r, std::move(secret), b.get());
   }
   return t;
+}
+
+std::expected<std::unique_ptr<fleet::FleetSync>, std::string> make_fleet_sync(
+    const config::Config& cfg, RouteTable& table, const Clock& clock) {
+  const config::FleetSettings& f = cfg.fleet;
+  if (f.redis_url.empty()) return nullptr;
+  fleet::FleetOptions o;
+  auto endpoint = fleet::parse_redis_url(f.redis_url);
+  if (!endpoint) return std::unexpected("fleet.redis: " + endpoint.error());
+  o.endpoint = std::move(*endpoint);
+  if (f.password.source != config::Credential::Source::kNone) {
+    auto pw = config::resolve_credential(f.password);
+    if (!pw) return std::unexpected("fleet.password: " + pw.error());
+    o.password = std::move(*pw);
+  }
+  o.key_prefix = f.key_prefix;
+  o.interval = f.sync_interval;
+  o.timeout = f.timeout;
+  auto sync = std::make_unique<fleet::FleetSync>(std::move(o), clock);
+  for (const auto& [upstream, b] : table.budgets()) sync->add_budget(upstream, b->mu, b->budget);
+  for (const auto& [name, rt] : table.routes()) sync->add_breaker(name, rt->mu, rt->breaker);
+  return sync;
 }
 
 RouteRuntime* RouteTable::find(std::string_view name) {

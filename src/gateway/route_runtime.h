@@ -12,6 +12,13 @@
 #include "policy/retry_budget.h"
 #include "policy/retry_policy.h"
 
+namespace readygate {
+class Clock;
+namespace fleet {
+class FleetSync;
+}
+}  // namespace readygate
+
 namespace readygate::gateway {
 
 // One per upstream (scheme://host:port): retries are budgeted per upstream.
@@ -45,6 +52,10 @@ class RouteTable {
   // Resolves credentials; an error names the route and variable/path.
   static std::expected<std::unique_ptr<RouteTable>, std::string> build(const config::Config& cfg);
   RouteRuntime* find(std::string_view name);
+  // Keyed by scheme://host:port.
+  const std::map<std::string, std::unique_ptr<UpstreamBudget>, std::less<>>& budgets() const {
+    return budgets_;
+  }
   const std::map<std::string, std::unique_ptr<RouteRuntime>, std::less<>>& routes() const {
     return routes_;
   }
@@ -53,6 +64,12 @@ class RouteTable {
   std::map<std::string, std::unique_ptr<UpstreamBudget>, std::less<>> budgets_;
   std::map<std::string, std::unique_ptr<RouteRuntime>, std::less<>> routes_;
 };
+
+// The fleet sync for `cfg.fleet` with every budget and breaker of `table`
+// registered (not started); null when the config has no fleet. The error
+// names `fleet.password` when its secret does not resolve (never the value).
+std::expected<std::unique_ptr<fleet::FleetSync>, std::string> make_fleet_sync(
+    const config::Config& cfg, RouteTable& table, const Clock& clock);
 
 policy::RetryConfig to_retry_config(const config::RetrySettings& s);
 policy::BreakerConfig to_breaker_config(const config::BreakerSettings& s);

@@ -93,7 +93,7 @@ function flow(value) {
 }
 
 /** The gateway config as YAML text. */
-export function gatewayYaml({ routes, chains, budget, evidencePath, environment = 'e2e' }) {
+export function gatewayYaml({ routes, chains, budget, evidencePath, environment = 'e2e', extraYaml = '' }) {
   const lines = ['listen: 127.0.0.1:0', 'client_keys:', '  - name: app', '    env: RG_CLIENT_KEY', 'routes:'];
   for (const r of routes) {
     lines.push(`  - name: ${flow(r.name)}`);
@@ -108,17 +108,18 @@ export function gatewayYaml({ routes, chains, budget, evidencePath, environment 
   }
   if (budget) lines.push(`budget: ${flow(budget)}`);
   lines.push(`evidence: ${flow({ path: evidencePath, environment })}`);
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + extraYaml;
 }
 
 /**
  * Writes the config, starts `readygate serve --config FILE --seed N` and waits
  * for its "listening on http://HOST:PORT" line, then for GET /readyz 200.
- * @param {{routes: object[], chains?: object[], budget?: object, seed?: number, env?: object}} opts
+ * @param {{routes: object[], chains?: object[], budget?: object, seed?: number, env?: object, extraYaml?: string}} opts
+ *   extraYaml: top-level YAML appended as is (e.g. a `fleet:` section).
  *   chains default to one chain for MODEL over all routes in order, with
  *   fallback on shape mismatch and on truncation before the first byte.
  */
-export async function startGateway({ routes, chains, budget, seed = 7, env = {} }) {
+export async function startGateway({ routes, chains, budget, seed = 7, env = {}, extraYaml = '' }) {
   const bin = readygateBin();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'readygate-e2e-gw-'));
   const evidencePath = path.join(dir, 'evidence.jsonl');
@@ -129,6 +130,7 @@ export async function startGateway({ routes, chains, budget, seed = 7, env = {} 
     chains,
     budget: budget ?? { ratio: 0.1, window: '10s', min_retries_per_second: 1 },
     evidencePath,
+    extraYaml,
   });
   writeFileSync(configPath, yaml);
 
