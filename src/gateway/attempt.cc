@@ -399,11 +399,13 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   if (tr && !tr->ended()) {
     // The translated stream is the gateway's own: whatever the upstream did,
     // the client's stream ends in its own surface, with an error when cut short.
-    co_await ex.write_chunk(tr->error_frame(
-        "upstream_stream_interrupted",
+    // Named locals: g++ 12 may end temporaries inside a co_await expression early.
+    const std::string message =
         "The upstream stream ended before completing (" +
-            (failure.empty() ? std::string(contract::stream_verdict_name(verdict)) : failure) +
-            "); the answer is incomplete."));
+        (failure.empty() ? std::string(contract::stream_verdict_name(verdict)) : failure) +
+        "); the answer is incomplete.";
+    std::string frame = tr->error_frame("upstream_stream_interrupted", message);
+    co_await ex.write_chunk(frame);
     a.reason = "stream " + st.rec.stream_verdict + " after commit";
     st.rec.follow_up_needed = true;
   } else if (!tr && !clean && !ended && !checker.terminal_seen() &&

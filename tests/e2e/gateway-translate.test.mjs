@@ -5,11 +5,13 @@
 // core of its surface (the fields clients read), not just "it parsed".
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CLIENT_KEY, chain, drain, route, startGateway, stopAll } from './lib/gateway.mjs';
+import { CLIENT_KEY, chain, drain, route, startGateway, stopAll, waitFor } from './lib/gateway.mjs';
 import { startMock } from './lib/mock.mjs';
 
 const CHAT_MODEL = 'gpt-4o-mini'; // chat primary -> responses fallback
 const RESP_MODEL = 'gpt-4.1-mini'; // responses primary -> chat fallback
+const CHAT_CUT_MODEL = 'cut-chat'; // chat primary -> responses fallback that stops mid-stream
+const RESP_CUT_MODEL = 'cut-resp'; // responses primary -> chat fallback that stops mid-stream
 const TOOLS_CHAT = [
   {
     type: 'function',
@@ -24,24 +26,36 @@ const TOOLS_RESP = [{ type: 'function', name: 'get_weather', ...TOOLS_CHAT[0].fu
 
 let failing;
 let healthy;
+let cutting;
 let gw;
 let client;
 
 before(async () => {
-  [failing, healthy] = await Promise.all([startMock({ args: ['--fault', 'unavailable'] }), startMock()]);
+  [failing, healthy, cutting] = await Promise.all([
+    startMock({ args: ['--fault', 'unavailable'] }),
+    startMock(),
+    startMock({ args: ['--fault', 'truncate,after_events=4'] }),
+  ]);
   gw = await startGateway({
     routes: [
       route('chat-primary', failing, { retry: { max_attempts: 1 } }),
       route('resp-fallback', healthy, { surface: 'responses' }),
       route('resp-primary', failing, { surface: 'responses', retry: { max_attempts: 1 } }),
       route('chat-fallback', healthy),
+      route('resp-cut', cutting, { surface: 'responses' }),
+      route('chat-cut', cutting),
     ],
-    chains: [chain(CHAT_MODEL, ['chat-primary', 'resp-fallback']), chain(RESP_MODEL, ['resp-primary', 'chat-fallback'])],
+    chains: [
+      chain(CHAT_MODEL, ['chat-primary', 'resp-fallback']),
+      chain(RESP_MODEL, ['resp-primary', 'chat-fallback']),
+      chain(CHAT_CUT_MODEL, ['chat-primary', 'resp-cut']),
+      chain(RESP_CUT_MODEL, ['resp-primary', 'chat-cut']),
+    ],
   });
   client = gw.client({ maxRetries: 0 });
 });
 
-after(() => stopAll(gw, failing, healthy));
+after(() => stopAll(gw, failing, healthy, cutting));
 
 const isInt = (v) => Number.isInteger(v);
 const lastUpstreamPath = () => healthy.apiLines().at(-1)?.path;
@@ -210,8 +224,9 @@ test('chat client: a field the other surface cannot carry skips the fallback, na
     .catch((e) => e);
   assert.ok(err instanceof Error);
   assert.ok(err.status >= 500, `the primary's failure is returned (${err.status})`);
-  const recs = await gw.waitForEvidence(1);
-  const rec = recs.findLast((r) => r.fallback_decision.includes('untranslatable'));
+  const rec = await waitFor(() =>
+    gw.evidenceLines().findLast((r) => r.api_surface === 'chat_completions' && r.fallback_decision.includes('untranslatable')),
+  );
   assert.ok(rec, 'a record names the untranslatable field');
   assert.match(rec.fallback_decision, /skipped:resp-fallback:untranslatable:n(;|$)/);
 });
@@ -288,8 +303,49 @@ test('responses client: previous_response_id cannot be carried, so the chat fall
     .create({ model: RESP_MODEL, input: 'hi', previous_response_id: 'resp_123' })
     .catch((e) => e);
   assert.ok(err instanceof Error);
-  const recs = await gw.waitForEvidence(1);
-  const rec = recs.findLast((r) => r.api_surface === 'responses' && r.fallback_decision.includes('untranslatable'));
+  const rec = await waitFor(() =>
+    gw.evidenceLines().findLast((r) => r.api_surface === 'responses' && r.fallback_decision.includes('untranslatable')),
+  );
   assert.ok(rec);
   assert.match(rec.fallback_decision, /skipped:chat-fallback:untranslatable:previous_response_id/);
+});
+
+// --- the fallback's stream breaks after the first byte ---------------------
+
+test('chat client: a translated stream cut short ends with the chat error payload, not [DONE]', async () => {
+  const { data: stream, response } = await client.chat.completions
+    .create({ model: CHAT_CUT_MODEL, messages: [{ role: 'user', content: 'Say hi.' }], stream: true })
+    .withResponse();
+  assert.equal(response.headers.get('x-readygate-route'), 'resp-cut');
+  const { items: chunks, error } = await drain(stream);
+  assert.ok(error, 'the SDK raises on the error payload');
+  assert.match(String(error.message), /upstream stream ended before completing/);
+  chunks.forEach(checkChunk);
+  assert.ok(chunks.every((c) => c.choices.every((ch) => ch.finish_reason === null)), 'no fake finish');
+  const rec = await evidenceOf(response);
+  assert.equal(rec.stream_verdict, 'truncated');
+  assert.equal(rec.follow_up_needed, true);
+});
+
+test('responses client: a translated stream cut short ends with an error event in sequence', async () => {
+  const res = await fetch(`${gw.baseURL}/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: RESP_CUT_MODEL, input: 'Say hi.', stream: true }),
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('x-readygate-route'), 'chat-cut');
+  const frames = (await res.text()).split('\n\n').filter((f) => f.trim() !== '');
+  const events = frames.map((f) => {
+    const [eventLine, dataLine] = f.split('\n');
+    const data = JSON.parse(dataLine.slice(6));
+    assert.equal(eventLine, `event: ${data.type}`);
+    return data;
+  });
+  events.forEach((e, i) => assert.equal(e.sequence_number, i));
+  assert.equal(events[0].type, 'response.created');
+  const last = events.at(-1);
+  assert.equal(last.type, 'error');
+  assert.equal(last.code, 'upstream_stream_interrupted');
+  assert.ok(!events.some((e) => e.type === 'response.completed'), 'no fake completion');
 });
