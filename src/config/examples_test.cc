@@ -60,6 +60,8 @@ TEST(Examples, CometApiOpenAiYamlValidatesWithBothSurfaces) {
   EXPECT_EQ(openai->base_url, "https://api.openai.com/v1");
   EXPECT_EQ(openai->credential.ref, "OPENAI_API_KEY");
   EXPECT_EQ(openai->docs.at(0).url, "https://platform.openai.com/docs/api-reference");
+  EXPECT_EQ(c->fleet.redis_url, "redis://redis.internal:6379/0");
+  EXPECT_EQ(c->fleet.password.ref, "REDIS_PASSWORD");
 
   bool has_responses_chain = false;
   for (const auto& ch : c->chains) {
