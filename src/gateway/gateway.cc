@@ -12,6 +12,7 @@
 #include "gateway/log.h"
 #include "gateway/route_runtime.h"
 #include "gateway/worker.h"
+#include "sanitize/sanitize.h"
 
 namespace readygate::gateway {
 
@@ -133,8 +134,9 @@ evidence::EvidenceRecord Gateway::new_record(contract::Surface surface, std::str
   r.timestamp = clock_.wall();
   r.request_id = run_id_ + "-" + std::to_string(++next_request_);
   r.evidence_link = cfg_.evidence.path + "#" + r.request_id;
-  r.request_bytes = body.size();
-  r.request_hash = salted_sha256_hex(hash_salt_, body);
+  const auto digest = sanitize::digest_body(hash_salt_, body);  // never the body itself
+  r.request_bytes = digest.bytes;
+  r.request_hash = digest.salted_sha256;
   r.config_fingerprint = cfg_.fingerprint;
   r.response_shape_observed = "not_checked";
   r.fallback_decision = "none";

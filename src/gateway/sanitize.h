@@ -1,6 +1,6 @@
 // Text that leaves the gateway (client error messages, evidence, logs)
-// passes through here: credentials are redacted and length is bounded.
-// The full sanitizing layer (issue 4) grows from this.
+// passes through here: credentials are redacted and length is bounded. A
+// thin wrapper over the one sanitizing layer (sanitize/sanitize.h).
 #pragma once
 
 #include <string>
@@ -8,8 +8,8 @@
 
 namespace readygate::gateway {
 
-// Redacts `sk-...` style keys and `Bearer ...` tokens, replaces control
-// characters, and cuts the text at `max_len` bytes.
+// sanitize::redact (keys, Bearer tokens, credential header values), then
+// sanitize::one_line (control characters, cut at `max_len` bytes).
 std::string sanitize_text(std::string_view s, size_t max_len = 300);
 
 // The provider's error.message from an error body, sanitized; empty when

@@ -1,6 +1,7 @@
 // Label value sanitizing: metric labels must never carry secrets. Every
 // label value a Registry stores passes through redact_credentials(), after
-// an optional caller hook (LabelSanitizer) that may rewrite it further.
+// an optional caller hook (LabelSanitizer) that may rewrite it further. A
+// thin wrapper over the one sanitizing layer (sanitize/sanitize.h).
 // Pure functions, thread-safe.
 #pragma once
 
@@ -10,7 +11,7 @@
 
 namespace readygate::metrics {
 
-inline constexpr std::string_view kRedacted = "[redacted]";
+inline constexpr std::string_view kRedacted = "[redacted]";  // == sanitize::kRedacted
 
 // True when `value` holds something shaped like a credential:
 //   - "sk-" at a word start followed by 8+ token characters [A-Za-z0-9_-]
