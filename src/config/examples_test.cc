@@ -82,5 +82,32 @@ TEST(Examples, CometApiOpenAiYamlNeedsTheClientKeyVariable) {
                              "client_keys[0].env: environment variable READYGATE_CLIENT_KEY")));
 }
 
+TEST(Examples, MixedSurfacesYamlChainsCrossTheTwoContracts) {
+  auto c = load_config_file(example("mixed-surfaces.yaml"));
+  ASSERT_TRUE(c.has_value()) << joined(c.error());
+  using contract::Surface;
+  const struct {
+    const char* model;
+    std::vector<std::string> routes;
+    Surface primary, fallback;
+  } want[] = {{"gpt-4o-mini", {"chat-primary", "responses-fallback"}, Surface::kChatCompletions,
+               Surface::kResponses},
+              {"gpt-4.1-mini", {"responses-primary", "chat-fallback"}, Surface::kResponses,
+               Surface::kChatCompletions}};
+  for (const auto& w : want) {
+    const ChainConfig* chain = c->find_chain(w.model);
+    ASSERT_NE(chain, nullptr) << w.model;
+    EXPECT_EQ(chain->routes, w.routes);
+    EXPECT_EQ(chain->fallback.unreviewed, UnreviewedPolicy::kAllow);
+    const RouteConfig* primary = c->find_route(w.routes[0]);
+    const RouteConfig* fallback = c->find_route(w.routes[1]);
+    ASSERT_TRUE(primary && fallback);
+    EXPECT_EQ(primary->surface, w.primary);
+    EXPECT_EQ(fallback->surface, w.fallback);
+    EXPECT_EQ(primary->port, 18001);
+    EXPECT_EQ(fallback->port, 18002);
+  }
+}
+
 }  // namespace
 }  // namespace readygate::config
