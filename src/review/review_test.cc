@@ -14,6 +14,7 @@
 #include "evidence/store_factory.h"
 #include "review/builtin_provider.h"
 #include "review/escalate.h"
+#include "review/review_status.h"
 #include "review/note_text.h"
 
 namespace readygate::review {
@@ -134,6 +135,38 @@ TEST_F(OfflineReview, TheStoreHoldsTheRecordsAndOneReviewRowPerStep) {
                 .status,
             evidence::ReviewStatus::kPassing);
   EXPECT_NE(result_->out.find("evidence store:  " + store_path()), std::string::npos);
+}
+
+TEST_F(OfflineReview, StatusShowsEachRouteAgainstItsFingerprint) {
+  std::ostringstream out, err;
+  // Without a config: each route against its own latest review.
+  EXPECT_EQ(run_review_status({.config_path = "", .store = store_path(), .json = false}, out, err),
+            0)
+      << err.str() << out.str();
+  EXPECT_NE(out.str().find("primary         passing              not compared " +
+                           result_->run.report.run_id),
+            std::string::npos)
+      << out.str();
+  // A config whose routes point elsewhere: the reviews are of another fingerprint.
+  const std::string dir = out_dir_for_test();
+  const std::string cfg = write_config(dir, {{"primary", 1}, {"fallback", 2}, {"spare", 3}});
+  std::ostringstream jout, jerr;
+  EXPECT_EQ(run_review_status({.config_path = cfg, .store = store_path(), .json = true}, jout, jerr),
+            2)
+      << jerr.str();
+  auto j = nlohmann::json::parse(jout.str());
+  ASSERT_EQ(j["routes"].size(), 3u);
+  EXPECT_EQ(j["routes"][0]["route"], "primary");
+  EXPECT_EQ(j["routes"][0]["state"], "fingerprint_changed");
+  EXPECT_EQ(j["routes"][0]["fingerprint_match"], false);
+  EXPECT_EQ(j["routes"][2]["state"], "missing");
+  EXPECT_EQ(j["routes"][2]["reviewed"], false);
+  // A store that does not exist is an error naming it.
+  std::ostringstream eout, eerr;
+  EXPECT_EQ(run_review_status({.config_path = "", .store = dir + "/none.db", .json = false}, eout,
+                              eerr),
+            1);
+  EXPECT_NE(eerr.str().find("none.db"), std::string::npos) << eerr.str();
 }
 
 TEST_F(OfflineReview, EscalateWritesAPacketDirectoryAndArchiveForTheRun) {
