@@ -39,6 +39,8 @@ Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
   auto table = RouteTable::build(cfg_);
   if (!table) throw std::runtime_error(table.error());
   routes_ = std::move(*table);
+  // Configured credentials leave no log line, error message or record.
+  for (const auto& [name, rt] : routes_->routes()) sanitize::register_secret(rt->credential);
   auto fleet = make_fleet_sync(cfg_, *routes_, clock_);
   if (!fleet) throw std::runtime_error(fleet.error());
   fleet_ = std::move(*fleet);

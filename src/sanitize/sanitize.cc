@@ -1,7 +1,10 @@
 #include "sanitize/sanitize.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <mutex>
+#include <shared_mutex>
 
 #include "base/json_text.h"
 #include "base/sha256.h"
@@ -80,9 +83,53 @@ std::string html_escaped(std::string_view s) {
   return out;
 }
 
+// A secret's raw, HTML- and JSON-escaped forms, added to `list` (longest first).
+void add_forms(std::vector<std::string>& list, std::string_view secret) {
+  if (secret.size() < 4) return;
+  const std::string quoted = json_quote(secret);
+  for (std::string form :
+       {std::string(secret), html_escaped(secret), quoted.substr(1, quoted.size() - 2)})
+    if (std::find(list.begin(), list.end(), form) == list.end()) list.push_back(std::move(form));
+  std::sort(list.begin(), list.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+struct Registry {
+  std::shared_mutex mu;
+  std::vector<std::string> secrets;
+  std::atomic<bool> any{false};
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+std::string redact_patterns(std::string_view s);
+
 }  // namespace
 
-std::string redact(std::string_view s) {
+void register_secret(std::string_view secret) {
+  Registry& r = registry();
+  std::unique_lock lock(r.mu);
+  add_forms(r.secrets, secret);
+  r.any = !r.secrets.empty();
+}
+
+std::string redact(std::string_view text) {
+  Registry& r = registry();
+  if (!r.any.load(std::memory_order_acquire)) return redact_patterns(text);
+  std::string s(text);
+  {
+    std::shared_lock lock(r.mu);
+    for (const auto& secret : r.secrets) replace_all(s, secret);
+  }
+  return redact_patterns(s);
+}
+
+namespace {
+
+std::string redact_patterns(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
@@ -123,6 +170,8 @@ std::string redact(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
 std::string one_line(std::string_view s, size_t max_len) {
   std::string out;
   out.reserve(std::min(s.size(), max_len) + 3);
@@ -154,16 +203,7 @@ BodyDigest digest_body(std::string_view salt, std::string_view body) {
   return {body.size(), salted_sha256_hex(salt, body)};
 }
 
-void Sanitizer::add_secret(std::string_view secret) {
-  if (secret.size() < 4) return;
-  const std::string quoted = json_quote(secret);
-  for (std::string form :
-       {std::string(secret), html_escaped(secret), quoted.substr(1, quoted.size() - 2)})
-    if (std::find(secrets_.begin(), secrets_.end(), form) == secrets_.end())
-      secrets_.push_back(std::move(form));
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-}
+void Sanitizer::add_secret(std::string_view secret) { add_forms(secrets_, secret); }
 
 std::string Sanitizer::clean(std::string_view text) const {
   std::string s(text);

@@ -9,7 +9,9 @@
 // (also in their JSON- and HTML-escaped forms). Prompt and completion text is
 // never kept: a body is represented by digest_body() (size and salted hash).
 //
-// Pure functions and an immutable-after-setup class; thread-safe.
+// Thread-safety: all functions may be called concurrently; register_secret()
+// takes a lock (meant for startup), redact() a shared one when any secret is
+// registered. Sanitizer: add_secret() before sharing, then clean() is const.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +23,13 @@ namespace readygate::sanitize {
 
 inline constexpr std::string_view kRedacted = "[redacted]";
 
-// `text` with `sk-` tokens (at a word start), `Bearer <token>` and the
+// Process-wide secrets: the exact values of configured credentials (serve
+// registers every route credential it resolves), removed by redact() and so
+// by every wrapper, in raw, HTML- and JSON-escaped forms. Values shorter than
+// 4 bytes are ignored.
+void register_secret(std::string_view secret);
+
+// `text` with the registered secrets, `sk-` tokens (at a word start), `Bearer <token>` and the
 // values of Authorization / api-key / x-api-key headers ("name: value" or
 // "\"name\":\"value\"", any case) replaced by kRedacted. Everything else,
 // line breaks included, is kept.

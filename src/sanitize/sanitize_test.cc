@@ -44,6 +44,16 @@ TEST(DigestBody, SizeAndSaltedHashOnly) {
   EXPECT_EQ(a.salted_sha256.find("CANARY"), std::string::npos);
 }
 
+TEST(RegisterSecret, ConfiguredCredentialsLeaveEveryWrapper) {
+  EXPECT_EQ(redact("upstream said: regcanary-5b8d2e9f1a"), "upstream said: regcanary-5b8d2e9f1a");
+  register_secret("regcanary-5b8d2e9f1a");
+  register_secret("ab");  // too short: ignored
+  EXPECT_EQ(redact("upstream said: regcanary-5b8d2e9f1a!"), "upstream said: [redacted]!");
+  EXPECT_EQ(redact("ab cab"), "ab cab");
+  Sanitizer s;
+  EXPECT_EQ(s.clean("<p>regcanary-5b8d2e9f1a</p>"), "<p>[redacted]</p>");
+}
+
 TEST(Sanitizer, ExactSecretsInEveryEscapedForm) {
   Sanitizer s;
   s.add_secret("canary-7f3a9c");
