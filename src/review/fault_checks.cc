@@ -145,14 +145,22 @@ void judge_fallback_check(StepResult& s, const HttpReply& reply,
   if (s.served_by != expect.target)
     fail(s, "served by " + (s.served_by.empty() ? std::string("no route") : s.served_by) +
                 ", expected the fallback route " + expect.target +
-                (rec->fallback_decision.find(":surface_mismatch") != std::string::npos
-                     ? " (skipped: its API surface differs and the gateway does not translate)"
+                (rec->fallback_decision.find(":untranslatable") != std::string::npos
+                     ? " (skipped: its API surface differs and a field of the request cannot be "
+                       "translated)"
                      : ""));
   if (rec->fallback_decision.find("fallback:" + expect.target) == std::string::npos)
     fail(s, "the record's fallback decision is '" + rec->fallback_decision + "'");
   if (calls.empty() || s.upstream_attempts > expect.max_attempts)
     fail(s, "the failing route got " + std::to_string(calls.size()) + " attempts; expected 1.." +
                 std::to_string(expect.max_attempts));
+  // Two separate contracts: a fallback on the other surface serves through
+  // translation, which the happy path of the fallback route does not exercise.
+  if (s.served_by == expect.target && !rec->upstream_surface.empty() &&
+      rec->upstream_surface != rec->api_surface)
+    needs_review(s, "the fallback " + expect.target + " answered on " + rec->upstream_surface +
+                        ", translated to the client's " + rec->api_surface +
+                        ": check that the fields the app reads survive translation");
   if (expect.target_is_stand_in)
     needs_review(s,
                  "the chain has no other route: the fallback was only reachable through the "

@@ -311,7 +311,7 @@ TEST_F(ConfigReview, AResponsesChainIsReviewedOnItsOwnContract) {
       << md;
 }
 
-TEST_F(ConfigReview, AChainMixingSurfacesFailsTheFallbackCheckAndSaysWhy) {
+TEST_F(ConfigReview, AChainMixingSurfacesFallsBackThroughTranslationAndAsksForReview) {
   auto primary = upstream(kKey);
   auto fallback = upstream(kKey);
   ReviewOptions opts;
@@ -319,9 +319,13 @@ TEST_F(ConfigReview, AChainMixingSurfacesFailsTheFallbackCheckAndSaysWhy) {
       dir_, {{"primary", primary->port()}, {"fallback", fallback->port(), kKeyEnv, "responses"}});
   opts.out_dir = dir_ + "/out";
   auto c = review(opts);
-  EXPECT_EQ(c.run.exit_code, 1) << c.err << c.out;
-  EXPECT_NE(c.out.find("step 5 (primary, fallback check) failed"), std::string::npos) << c.out;
-  EXPECT_NE(c.out.find("does not translate"), std::string::npos) << c.out;
+  EXPECT_EQ(c.run.exit_code, 2) << c.err << c.out;
+  EXPECT_NE(c.err.find("[5/12] primary: fallback check ... review (200 from fallback"),
+            std::string::npos)
+      << c.err;
+  EXPECT_NE(c.out.find("answered on responses, translated to the client's chat_completions"),
+            std::string::npos)
+      << c.out;
 }
 
 TEST_F(ConfigReview, JsonPrintsASummaryInsteadOfTheHumanOne) {
