@@ -1,7 +1,10 @@
 // Shared mappings of the translate module (see translate_internal.h).
+#include "translate/stream_common.h"
 #include "translate/translate_internal.h"
 
 #include <cctype>
+
+#include <simdjson.h>
 
 namespace readygate::translate::detail {
 namespace {
@@ -11,6 +14,42 @@ std::string_view strip(std::string_view s, std::string_view prefix) {
 }
 
 }  // namespace
+
+json from_element(simdjson::dom::element e) {
+  using T = simdjson::dom::element_type;
+  switch (e.type()) {
+    case T::OBJECT: {
+      json o = json::object();
+      for (auto field : simdjson::dom::object(e)) o[std::string(field.key)] = from_element(field.value);
+      return o;
+    }
+    case T::ARRAY: {
+      json a = json::array();
+      for (auto v : simdjson::dom::array(e)) a.push_back(from_element(v));
+      return a;
+    }
+    case T::STRING:
+      return json(std::string(std::string_view(e)));
+    case T::INT64:
+      return json(int64_t(e));
+    case T::UINT64:
+      return json(uint64_t(e));
+    case T::DOUBLE:
+      return json(double(e));
+    case T::BOOL:
+      return json(bool(e));
+    case T::NULL_VALUE:
+      return json(nullptr);
+  }
+  return json(nullptr);
+}
+
+std::optional<json> parse_document(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text).get(root) != simdjson::SUCCESS) return std::nullopt;
+  return from_element(root);
+}
 
 std::string path_at(std::string_view base, std::string_view key) {
   std::string out(base);

@@ -27,9 +27,9 @@ Check unknown(const json& o, std::initializer_list<std::string_view> allowed, st
 }
 
 // Input content parts -> chat parts. `role` decides which part types chat accepts.
-Check content_parts(const json& c, const std::string& p, std::string_view role, json* out) {
+Check content_parts(json& c, const std::string& p, std::string_view role, json* out) {
   if (c.is_string()) {
-    *out = c;
+    *out = std::move(c);
     return std::nullopt;
   }
   if (!c.is_array()) return bad(p);
@@ -67,16 +67,17 @@ Check content_parts(const json& c, const std::string& p, std::string_view role, 
   return std::nullopt;
 }
 
-Check input_items(const json& input, json* msgs) {
+Check input_items(json& input, json* msgs) {
   if (input.is_string()) {
-    msgs->push_back({{"role", "user"}, {"content", input}});
+    msgs->push_back({{"role", "user"}, {"content", std::move(input)}});
     return std::nullopt;
   }
   if (!input.is_array()) return bad("input");
-  // Index of the assistant message function_call items may still join.
-  std::optional<size_t> open_assistant;
+  // Index of the assistant message function_call items may still join (kNone: none).
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t open_assistant = kNone;
   for (size_t i = 0; i < input.size(); ++i) {
-    const json& item = input[i];
+    json& item = input[i];
     const std::string p = path_index("input", i);
     if (!item.is_object()) return bad(p);
     const std::string type = item.value("type", "message");
@@ -90,11 +91,11 @@ Check input_items(const json& input, json* msgs) {
                              : unknown(item, {"type", "role", "content"}, p))
         return u;
       json content;
-      if (auto c = content_parts(item.value("content", json()), path_at(p, "content"), role,
-                                 &content))
+      if (!item.contains("content")) return bad(path_at(p, "content"));
+      if (auto c = content_parts(item["content"], path_at(p, "content"), role, &content))
         return c;
       msgs->push_back({{"role", role}, {"content", std::move(content)}});
-      open_assistant = assistant ? std::optional(msgs->size() - 1) : std::nullopt;
+      open_assistant = assistant ? msgs->size() - 1 : kNone;
     } else if (type == "function_call") {
       if (auto u = unknown(item, {"type", "call_id", "name", "arguments", "id", "status"}, p))
         return u;
@@ -103,21 +104,21 @@ Check input_items(const json& input, json* msgs) {
                    {"type", "function"},
                    {"function",
                     {{"name", item.value("name", "")}, {"arguments", item.value("arguments", "")}}}};
-      if (!open_assistant) {
+      if (open_assistant == kNone) {
         msgs->push_back({{"role", "assistant"}, {"content", nullptr}});
         open_assistant = msgs->size() - 1;
       }
-      (*msgs)[*open_assistant]["tool_calls"].push_back(std::move(call));
+      (*msgs)[open_assistant]["tool_calls"].push_back(std::move(call));
     } else if (type == "function_call_output") {
       if (auto u = unknown(item, {"type", "call_id", "output", "id", "status"}, p)) return u;
       if (!has(item, "call_id")) return bad(path_at(p, "call_id"));
       json content;
-      if (auto c = content_parts(item.value("output", json("")), path_at(p, "output"), "tool",
-                                 &content))
+      if (!item.contains("output")) item["output"] = "";
+      if (auto c = content_parts(item["output"], path_at(p, "output"), "tool", &content))
         return c;
       msgs->push_back(
           {{"role", "tool"}, {"tool_call_id", item["call_id"]}, {"content", std::move(content)}});
-      open_assistant.reset();
+      open_assistant = kNone;
     } else {
       return bad(path_at(p, "type"));
     }
@@ -125,17 +126,17 @@ Check input_items(const json& input, json* msgs) {
   return std::nullopt;
 }
 
-Check tools(const json& ts, json* out) {
+Check tools(json& ts, json* out) {
   if (!ts.is_array()) return bad("tools");
   json list = json::array();
   for (size_t i = 0; i < ts.size(); ++i) {
-    const json& t = ts[i];
+    json& t = ts[i];
     const std::string p = path_index("tools", i);
     if (!t.is_object() || t.value("type", "") != "function") return bad(path_at(p, "type"));
     if (auto u = unknown(t, {"type", "name", "description", "parameters", "strict"}, p)) return u;
     json fn = {{"name", t.value("name", "")}};
     for (const char* k : {"description", "parameters"})
-      if (has(t, k)) fn[k] = t[k];
+      if (has(t, k)) fn[k] = std::move(t[k]);
     fn["strict"] = t.value("strict", true);  // Responses function tools default to strict
     list.push_back({{"type", "function"}, {"function", std::move(fn)}});
   }
@@ -193,7 +194,8 @@ json echo_of(const json& in) {
   return e;
 }
 
-std::expected<TranslatedRequest, Ineligible> responses_request_to_chat(const json& in) {
+std::expected<TranslatedRequest, Ineligible> responses_request_to_chat(json& in) {
+  json echo = echo_of(in);  // before values are moved out of `in`
   json out = json::object();
   json msgs = json::array();
   if (has(in, "instructions")) {
@@ -203,12 +205,12 @@ std::expected<TranslatedRequest, Ineligible> responses_request_to_chat(const jso
   Check c;
   for (auto it = in.begin(); it != in.end() && !c; ++it) {
     const std::string& k = it.key();
-    const json& v = it.value();
+    json& v = it.value();
     if (v.is_null() || k == "instructions") continue;
     if (k == "model" || k == "temperature" || k == "top_p" || k == "parallel_tool_calls" ||
         k == "user" || k == "metadata" || k == "service_tier" || k == "prompt_cache_key" ||
         k == "safety_identifier") {
-      out[k] = v;
+      out[k] = std::move(v);
     } else if (k == "stream") {
       out[k] = v;
       if (v == true) out["stream_options"] = {{"include_usage", true}};
@@ -237,7 +239,7 @@ std::expected<TranslatedRequest, Ineligible> responses_request_to_chat(const jso
   }
   if (c) return std::unexpected(*c);
   out["messages"] = std::move(msgs);
-  return TranslatedRequest{out.dump(), echo_of(in)};
+  return TranslatedRequest{out.dump(), std::move(echo)};
 }
 
 }  // namespace
@@ -246,10 +248,10 @@ std::expected<TranslatedRequest, Ineligible> translate_request(Surface from, Sur
                                                                std::string_view body) {
   if (from == to) return TranslatedRequest{std::string(body), json::object()};
   try {
-    const json in = json::parse(body);
-    if (!in.is_object()) return std::unexpected(Ineligible{"body"});
-    return from == Surface::kChatCompletions ? detail::chat_request_to_responses(in)
-                                             : responses_request_to_chat(in);
+    auto in = detail::parse_document(body);
+    if (!in || !in->is_object()) return std::unexpected(Ineligible{"body"});
+    return from == Surface::kChatCompletions ? detail::chat_request_to_responses(*in)
+                                             : responses_request_to_chat(*in);
   } catch (const json::exception&) {
     // A field of an unexpected type that check_request does not cover.
     return std::unexpected(Ineligible{"body"});

@@ -26,9 +26,9 @@ Check unknown(const json& o, std::initializer_list<std::string_view> allowed, st
 }
 
 // User / system / developer content: string, or text / image / file parts.
-Check input_content(const json& c, const std::string& p, bool user, json* out) {
+Check input_content(json& c, const std::string& p, bool user, json* out) {
   if (c.is_string()) {
-    *out = c;
+    *out = std::move(c);
     return std::nullopt;
   }
   if (!c.is_array()) return bad(p);
@@ -122,14 +122,14 @@ Check assistant_message(const json& m, const std::string& p, json* input) {
   return std::nullopt;
 }
 
-Check tool_message(const json& m, const std::string& p, json* input) {
+Check tool_message(json& m, const std::string& p, json* input) {
   if (auto u = unknown(m, {"role", "content", "tool_call_id"}, p)) return u;
   if (!m.contains("tool_call_id") || !m["tool_call_id"].is_string())
     return bad(path_at(p, "tool_call_id"));
   json output;
-  const json content = m.value("content", json(""));
+  json content = m.contains("content") ? std::move(m["content"]) : json("");
   if (content.is_string()) {
-    output = content;
+    output = std::move(content);
   } else {
     if (auto c = input_content(content, path_at(p, "content"), false, &output)) return c;
   }
@@ -138,21 +138,22 @@ Check tool_message(const json& m, const std::string& p, json* input) {
   return std::nullopt;
 }
 
-Check messages(const json& msgs, json* out) {
+Check messages(json& msgs, json* out) {
   json input = json::array();
   for (size_t i = 0; i < msgs.size(); ++i) {
-    const json& m = msgs[i];
+    json& m = msgs[i];
     const std::string p = path_index("messages", i);
     const std::string role = m.value("role", "");
     if (role == "system" || role == "developer" || role == "user") {
       if (auto u = unknown(m, {"role", "content"}, p)) return u;
       // The leading system message is what `instructions` documents itself as.
       if (i == 0 && role == "system" && m.value("content", json()).is_string()) {
-        (*out)["instructions"] = m["content"];
+        (*out)["instructions"] = std::move(m["content"]);
         continue;
       }
       json content;
-      if (auto c = input_content(m.value("content", json()), path_at(p, "content"),
+      if (!m.contains("content")) return bad(path_at(p, "content"));
+      if (auto c = input_content(m["content"], path_at(p, "content"),
                                  role == "user", &content))
         return c;
       input.push_back({{"type", "message"}, {"role", role}, {"content", std::move(content)}});
@@ -168,22 +169,23 @@ Check messages(const json& msgs, json* out) {
   return std::nullopt;
 }
 
-Check tools(const json& ts, json* out) {
+Check tools(json& ts, json* out) {
   if (!ts.is_array()) return bad("tools");
   json list = json::array();
   for (size_t i = 0; i < ts.size(); ++i) {
-    const json& t = ts[i];
+    json& t = ts[i];
     const std::string p = path_index("tools", i);
     if (!t.is_object() || t.value("type", "") != "function") return bad(path_at(p, "type"));
     if (auto u = unknown(t, {"type", "function"}, p)) return u;
-    const json& fn = t.value("function", json::object());
+    if (!t.contains("function") || !t["function"].is_object()) return bad(path_at(p, "function"));
+    json& fn = t["function"];
     const std::string fp = path_at(p, "function");
     if (auto u = unknown(fn, {"name", "description", "parameters", "strict"}, fp)) return u;
     json tool = {{"type", "function"}, {"name", fn.value("name", "")}};
     if (has(fn, "description")) tool["description"] = fn["description"];
     // Chat documents an omitted `parameters` as an empty parameter list.
     tool["parameters"] = has(fn, "parameters")
-                             ? fn["parameters"]
+                             ? std::move(fn["parameters"])
                              : json{{"type", "object"}, {"properties", json::object()}};
     tool["strict"] = fn.value("strict", false);
     list.push_back(std::move(tool));
@@ -229,17 +231,17 @@ Check response_format(const json& rf, json* out) {
 
 }  // namespace
 
-std::expected<TranslatedRequest, Ineligible> detail::chat_request_to_responses(const json& in) {
+std::expected<TranslatedRequest, Ineligible> detail::chat_request_to_responses(json& in) {
   json out = json::object();
   Check c;
   for (auto it = in.begin(); it != in.end() && !c; ++it) {
     const std::string& k = it.key();
-    const json& v = it.value();
+    json& v = it.value();
     if (v.is_null()) continue;
     if (k == "model" || k == "stream" || k == "temperature" || k == "top_p" ||
         k == "parallel_tool_calls" || k == "user" || k == "metadata" || k == "service_tier" ||
         k == "prompt_cache_key" || k == "safety_identifier") {
-      out[k] = v;
+      out[k] = std::move(v);
     } else if (k == "messages") {
       c = messages(v, &out);
     } else if (k == "max_completion_tokens" || k == "max_tokens") {

@@ -141,9 +141,9 @@ std::expected<std::string, std::string> translate_response(Surface from, Surface
                                                            const nlohmann::json& echo) {
   if (from == to) return std::string(body);
   try {
-    const json in = json::parse(body);
-    if (!in.is_object()) return fail("body");
-    return from == Surface::kChatCompletions ? chat_to_response(in, echo) : response_to_chat(in);
+    const auto in = detail::parse_document(body);
+    if (!in || !in->is_object()) return fail("body");
+    return from == Surface::kChatCompletions ? chat_to_response(*in, echo) : response_to_chat(*in);
   } catch (const json::exception&) {
     return fail("body");  // a field of an unexpected type
   }

@@ -50,8 +50,7 @@ class ChatToResponses final : public StreamTranslator {
       return;
     }
     if (!started_) start(o, out);
-    object usage;
-    if (!o["usage"].get_object().get(usage)) usage_ = json::parse(simdjson::minify(usage));
+    if (element usage; !o["usage"].get(usage) && usage.is_object()) usage_ = from_element(usage);
     simdjson::dom::array choices;
     if (o["choices"].get_array().get(choices) || choices.size() == 0) return;
     object choice;
@@ -109,9 +108,16 @@ class ChatToResponses final : public StreamTranslator {
     if (!o["model"].get_string().get(s)) model_ = s;
     int64_t created = 0;
     if (!o["created"].get_int64().get(created)) created_ = created;
-    const json r = response_skeleton(id_, created_, model_, "in_progress", "", echo_);
-    emit_json(out, "response.created", {{"response", r}});
-    emit_json(out, "response.in_progress", {{"response", r}});
+    // One dump serves both lifecycle events.
+    const std::string r = response_skeleton(id_, created_, model_, "in_progress", "", echo_).dump();
+    for (std::string_view type : {"response.created", "response.in_progress"}) {
+      std::string j;
+      begin(j, type);
+      j += ",\"response\":";
+      j += r;
+      j += '}';
+      emit(out, type, j);
+    }
   }
 
   Item& open_item(bool function) {
@@ -267,8 +273,14 @@ class ChatToResponses final : public StreamTranslator {
     json r = response_skeleton(id_, created_, model_, end_.status, end_.incomplete, echo_);
     for (const auto& it : items_) r["output"].push_back(item_json(it, true));
     if (!usage_.is_null()) r["usage"] = response_usage_from_chat(usage_);
-    emit_json(out, end_.status == "completed" ? "response.completed" : "response.incomplete",
-              {{"response", std::move(r)}});
+    const std::string_view type =
+        end_.status == "completed" ? "response.completed" : "response.incomplete";
+    std::string j;
+    begin(j, type);
+    j += ",\"response\":";
+    j += r.dump();
+    j += '}';
+    emit(out, type, j);
   }
 
   json echo_;

@@ -23,6 +23,9 @@ inline std::string_view string_or(const simdjson::dom::object& o, std::string_vi
   return o[key].get_string().get(s) == simdjson::SUCCESS ? s : def;
 }
 
+// The nlohmann document of a simdjson element (deep copy).
+json from_element(simdjson::dom::element e);
+
 // `data: [DONE]` (surrounding whitespace ignored).
 bool is_done_marker(std::string_view data);
 

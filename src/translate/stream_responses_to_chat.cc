@@ -147,9 +147,9 @@ class ResponsesToChat final : public StreamTranslator {
     chunk_begin(*out);
     *out += "{";
     chunk_end(*out, "\"" + fr + "\"");
-    object usage;
-    if (include_usage_ && !resp["usage"].get_object().get(usage)) {
-      const json u = chat_usage_from_response(json::parse(simdjson::minify(usage)));
+    element usage;
+    if (include_usage_ && !resp["usage"].get(usage) && usage.is_object()) {
+      const json u = chat_usage_from_response(from_element(usage));
       *out += prefix_;
       *out += "],\"usage\":";
       *out += u.dump();
