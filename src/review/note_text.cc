@@ -194,6 +194,11 @@ std::vector<std::string> method_lines(const ReviewReport& r) {
       "'unavailable,first=2' (two 503s, then success) for the retry check and "
       "'unavailable' (every request 503) for the fallback check." +
       std::string(r.builtin ? "" : " Rows marked * in the table ran that way."));
+  out.push_back(
+      "The review's own gateways serve fallback routes under `unreviewed: allow` (this "
+      "review is what reviews them), so the fallback check's record reads "
+      "review_required:<route>. A review kept in the evidence store is what serve's "
+      "no-unreviewed-fallback policy and `readygate review --status` read.");
   for (const auto& s : r.steps)
     if (!s.backoff_note.empty() &&
         std::find(out.begin(), out.end(), "Steps 4-5: " + s.backoff_note + ".") == out.end())
