@@ -31,7 +31,39 @@ std::string make_run_id(WallTime t, uint64_t r) {
   return buf;
 }
 
+// Status families as counted in metrics: 1xx..5xx, then "transport" (0)
+// and "unknown", the values of evidence::status_family().
+constexpr size_t kFamilies = 7;
+size_t family_index(int status) {
+  if (status == 0) return 5;
+  if (status < 100 || status > 599) return 6;
+  return static_cast<size_t>(status / 100 - 1);
+}
+
+// The cached series in `slot`, looked up with `make` the first time. Two
+// threads racing here get the same reference from the Registry.
+template <typename T, typename Make>
+T& cached(std::atomic<T*>& slot, Make&& make) {
+  T* p = slot.load(std::memory_order_acquire);
+  if (p == nullptr) {
+    p = &make();
+    slot.store(p, std::memory_order_release);
+  }
+  return *p;
+}
+
 }  // namespace
+
+struct Gateway::RouteSeries {
+  std::array<std::array<std::atomic<metrics::Counter*>, kFamilies>, 2> requests{};  // by Surface
+  std::array<std::atomic<metrics::Counter*>, kFamilies> attempts{};
+  std::atomic<metrics::Histogram*> first_byte{nullptr};
+};
+
+Gateway::RouteSeries* Gateway::route_series(std::string_view route) {
+  auto it = route_series_.find(route);
+  return it == route_series_.end() ? nullptr : it->second.get();
+}
 
 Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
                  std::shared_ptr<evidence::EvidenceSink> sink)
@@ -57,6 +89,8 @@ Gateway::Gateway(config::Config cfg, GatewayOptions opts, const Clock& clock,
   for (int i = 0; i < n; ++i)
     workers_.push_back(std::make_unique<Worker>(*this, seed + 0x9e3779b97f4a7c15ULL * (i + 1),
                                                 tls_->ctx.get()));
+  route_series_.emplace("none", std::make_unique<RouteSeries>());
+  for (const auto& r : cfg_.routes) route_series_.emplace(r.name, std::make_unique<RouteSeries>());
   for (const auto& r : cfg_.routes)
     metrics_.gauge("readygate_breaker_state",
                    "Circuit breaker state per route (0 closed, 1 open, 2 half-open)",
@@ -162,16 +196,25 @@ void Gateway::complete(evidence::EvidenceRecord rec, contract::Surface surface,
                {"shape", rec.response_shape_observed},
                {"stream", rec.stream_verdict}});
   }
-  metrics_
-      .counter("readygate_requests_total", "Client requests by route, surface and status family",
-               {{"route", route_used.empty() ? "none" : route_used},
-                {"surface", std::string(contract::surface_name(surface))},
-                {"status_family", rec.status_family}})
+  const std::string_view route = route_used.empty() ? std::string_view("none") : route_used;
+  auto requests = [&]() -> metrics::Counter& {
+    return metrics_.counter("readygate_requests_total",
+                            "Client requests by route, surface and status family",
+                            {{"route", std::string(route)},
+                             {"surface", std::string(contract::surface_name(surface))},
+                             {"status_family", rec.status_family}});
+  };
+  const auto si = static_cast<size_t>(surface);
+  RouteSeries* rs = route_series(route);
+  (rs != nullptr && si < 2 ? cached(rs->requests[si][family_index(rec.status)], requests)
+                           : requests())
       .inc();
-  metrics_
-      .histogram("readygate_request_duration_seconds", "Client request duration",
-                 metrics::latency_buckets_seconds(),
-                 {{"surface", std::string(contract::surface_name(surface))}})
+  auto duration = [&]() -> metrics::Histogram& {
+    return metrics_.histogram("readygate_request_duration_seconds", "Client request duration",
+                              metrics::latency_buckets_seconds(),
+                              {{"surface", std::string(contract::surface_name(surface))}});
+  };
+  (si < 2 ? cached(duration_series_[si], duration) : duration())
       .observe(static_cast<double>(rec.total_ms) / 1000.0);
   sink_->submit(std::move(rec));
 }
@@ -226,15 +269,21 @@ void Gateway::count_budget_rejection(const std::string& route) {
 }
 
 void Gateway::observe_attempt(const std::string& route, int status, int64_t first_byte_ms) {
-  metrics_
-      .counter("readygate_upstream_attempts_total", "Upstream attempts by route and status family",
-               {{"route", route}, {"status_family", evidence::status_family(status)}})
-      .inc();
-  if (first_byte_ms >= 0)
-    metrics_
-        .histogram("readygate_upstream_first_byte_seconds", "Upstream time to response head",
-                   metrics::latency_buckets_seconds(), {{"route", route}})
-        .observe(static_cast<double>(first_byte_ms) / 1000.0);
+  auto attempts = [&]() -> metrics::Counter& {
+    return metrics_.counter("readygate_upstream_attempts_total",
+                            "Upstream attempts by route and status family",
+                            {{"route", route}, {"status_family", evidence::status_family(status)}});
+  };
+  RouteSeries* rs = route_series(route);
+  (rs != nullptr ? cached(rs->attempts[family_index(status)], attempts) : attempts()).inc();
+  if (first_byte_ms < 0) return;
+  auto first_byte = [&]() -> metrics::Histogram& {
+    return metrics_.histogram("readygate_upstream_first_byte_seconds",
+                              "Upstream time to response head", metrics::latency_buckets_seconds(),
+                              {{"route", route}});
+  };
+  (rs != nullptr ? cached(rs->first_byte, first_byte) : first_byte())
+      .observe(static_cast<double>(first_byte_ms) / 1000.0);
 }
 
 std::string Gateway::render_metrics() {

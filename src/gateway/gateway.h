@@ -4,8 +4,10 @@
 // connection pools; shared policy state is locked per route/upstream.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -99,6 +101,14 @@ class Gateway {
   std::string hash_salt_;
   std::atomic<uint64_t> next_request_{0};
   std::unique_ptr<net_tls_context_holder> tls_;
+  // Per-request metric series, looked up in the Registry on first use and
+  // then updated through the cached reference (no label building, no lock).
+  // The map is filled at construction (every route, plus "none") and never
+  // changes; the slots are filled lazily, so series appear when first used.
+  struct RouteSeries;
+  std::map<std::string, std::unique_ptr<RouteSeries>, std::less<>> route_series_;
+  std::array<std::atomic<metrics::Histogram*>, 2> duration_series_{};  // by Surface
+  RouteSeries* route_series(std::string_view route);
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<int64_t> in_flight_{0};

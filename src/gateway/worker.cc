@@ -42,7 +42,8 @@ std::expected<std::vector<uint16_t>, std::string> Worker::listen(
   std::vector<uint16_t> bound;
   for (size_t i = 0; i < cfg.listeners.size(); ++i) {
     auto server = std::make_unique<net::HttpServer>(
-        io_, limits, [this](net::Exchange& ex) { return handle(ex); });
+        io_, limits, [this](net::Exchange& ex) { return handle(ex); },
+        net::Threading::kOneThread);  // io_ is run by this worker's thread only
     const uint16_t port = i < ports.size() ? ports[i] : cfg.listeners[i].port;
     auto ep = server->listen(cfg.listeners[i].host, port, /*reuse_port=*/true);
     if (!ep) return std::unexpected(ep.error());
