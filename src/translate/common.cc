@@ -51,17 +51,6 @@ std::optional<json> parse_document(std::string_view text) {
   return from_element(root);
 }
 
-std::string path_at(std::string_view base, std::string_view key) {
-  std::string out(base);
-  if (!out.empty()) out += '.';
-  out += key;
-  return out;
-}
-
-std::string path_index(std::string_view base, size_t i) {
-  return std::string(base) + "[" + std::to_string(i) + "]";
-}
-
 std::optional<std::string> unknown_member(const json& o,
                                           std::initializer_list<std::string_view> allowed,
                                           std::string_view base) {

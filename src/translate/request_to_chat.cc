@@ -13,18 +13,13 @@ namespace readygate::translate {
 
 namespace {
 
+using detail::bad;
+using detail::Check;
 using detail::has;
 using detail::json;
 using detail::path_at;
 using detail::path_index;
-using detail::unknown_member;
-using Check = std::optional<Ineligible>;
-
-Check bad(std::string field) { return Ineligible{std::move(field)}; }
-Check unknown(const json& o, std::initializer_list<std::string_view> allowed, std::string_view p) {
-  if (auto u = unknown_member(o, allowed, p)) return bad(*u);
-  return std::nullopt;
-}
+using detail::unknown;
 
 // Input content parts -> chat parts. `role` decides which part types chat accepts.
 Check content_parts(json& c, const std::string& p, std::string_view role, json* out) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contract/shape_walker.h"
 #include "translate/translate.h"
 
 namespace readygate::translate::detail {
@@ -22,14 +23,25 @@ using json = nlohmann::json;
 // parser is most of a request translation's time). nullopt: not JSON.
 std::optional<json> parse_document(std::string_view text);
 
-// JSON paths of request fields, for Ineligible: "a.b", "a[3]".
-std::string path_at(std::string_view base, std::string_view key);
-std::string path_index(std::string_view base, size_t i);
+// JSON paths of request fields, for Ineligible: "a.b", "a[3]" (the contract
+// module's, so error params and ineligible fields are spelt alike).
+using contract::detail::path_at;
+using contract::detail::path_index;
 // The path of the first member of object `o` whose name is not in `allowed`
 // and whose value is not null; nullopt when there is none.
 std::optional<std::string> unknown_member(const json& o,
                                           std::initializer_list<std::string_view> allowed,
                                           std::string_view base);
+// Request translation results: nullopt, or the ineligible field.
+using Check = std::optional<Ineligible>;
+inline Check bad(std::string field) { return Ineligible{std::move(field)}; }
+// bad(the first unknown member's path) when `o` has one.
+inline Check unknown(const json& o, std::initializer_list<std::string_view> allowed,
+                     std::string_view base) {
+  if (auto u = unknown_member(o, allowed, base)) return bad(*u);
+  return std::nullopt;
+}
+
 // True when `o` has `key` with a non-null value.
 bool has(const json& o, std::string_view key);
 // The string member `key` of `o`, or `def` when absent, null or not a string.
