@@ -3,7 +3,8 @@
 // store; `readygate serve` over the same store, with the policy `refuse`,
 // then serves that fallback (reviewed, nothing recorded as review required)
 // and still refuses a fallback route that was never reviewed.
-// `readygate review --status` tells the same story, with its exit code.
+// `readygate review --status` tells the same story, with its exit code. A
+// review recorded while serve runs takes effect on SIGHUP.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ let mocks = [];
 let serve;
 let origin;
 let status;
+let reviewFresh;  // runs a review of `fresh` into the store, later
 
 function config(file, routes, chains, store, listen = '127.0.0.1:0') {
   const yaml = gatewayYaml({ routes, chains, evidencePath: store }).replace('listen: 127.0.0.1:0', `listen: ${listen}`);
@@ -54,6 +56,12 @@ before(async () => {
     [route('primary', down, QUIET), route('fb', fb), route('fresh', fresh)],
     [{ model: 'm', routes: ['primary', 'fb'], fallback: refuse }, { model: 'm2', routes: ['primary', 'fresh'], fallback: refuse }],
     store, `127.0.0.1:${port}`);
+  const freshConfig = config(path.join(dir, 'review-fresh.yaml'), [route('primary', healthy), route('fresh', fresh)],
+    [{ model: 'm2', routes: ['primary', 'fresh'], fallback: refuse }], store);
+  reviewFresh = () =>
+    spawnSync(readygateBin(), ['review', '--config', freshConfig, '--store', store, '--out', path.join(dir, 'note-fresh')], {
+      encoding: 'utf8', env: ENV, timeout: 120_000,
+    });
   status = spawnSync(readygateBin(), ['review', '--status', '--config', served, '--json'], { encoding: 'utf8', env: ENV });
   serve = spawn(readygateBin(), ['serve', '--config', served], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
   let out = '';
@@ -110,4 +118,19 @@ test('serve reads the store: the reviewed fallback serves, the unreviewed one is
   const after = await fetch(`${origin}/metrics`).then((r) => r.text());
   assert.equal(metricValue(after, 'readygate_unreviewed_fallback_total', { route: 'fresh', decision: 'refused' }), 1);
   assert.equal(metricValue(after, 'readygate_unreviewed_fallback_total', { route: 'fb' }), undefined);
+});
+
+test('a review recorded while serve runs takes effect on SIGHUP', async () => {
+  const r = reviewFresh();
+  assert.ok(r.status === 0 || r.status === 2, `review: ${r.status}\n${r.stderr}`);
+  assert.equal((await call('m2')).status, 503, 'not before the reload');
+  serve.kill('SIGHUP');
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const metrics = await fetch(`${origin}/metrics`).then((res) => res.text());
+    if (metricValue(metrics, 'readygate_route_review_state', { route: 'fresh', state: 'passing' }) === 1) break;
+    assert.ok(Date.now() < until, 'the review state was reloaded');
+    await sleep(50);
+  }
+  assert.deepEqual(await call('m2'), { status: 200, route: 'fresh' });
 });
