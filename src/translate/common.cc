@@ -2,6 +2,7 @@
 #include "translate/stream_common.h"
 #include "translate/translate_internal.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <simdjson.h>
@@ -59,12 +60,15 @@ std::optional<std::string> unknown_member(const json& o,
     bool known = false;
     for (std::string_view a : allowed) known = known || a == it.key();
     if (known) continue;
-    // A member name comes from the client: keep it short and plain before it
-    // reaches evidence (it could be anything, even text).
-    std::string name = it.key().substr(0, 48);
-    for (char& c : name)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
-    return path_at(base, name);
+    // A member name comes from the client and reaches evidence: only a name
+    // shaped like an API field (lower case, digits, '_', at most 48) is
+    // named; anything else (it could be text) is "unknown_field".
+    const std::string& key = it.key();
+    const bool plain = !key.empty() && key.size() <= 48 &&
+                       std::all_of(key.begin(), key.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                       });
+    return path_at(base, plain ? std::string_view(key) : std::string_view("unknown_field"));
   }
   return std::nullopt;
 }

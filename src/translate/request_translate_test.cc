@@ -210,7 +210,13 @@ INSTANTIATE_TEST_SUITE_P(
                        "reasoning.summary"},
         IneligibleCase{kResp, R"({"model":"m","input":"hi","text":{"verbosity":"low"}})",
                        "text.verbosity"},
-        IneligibleCase{kResp, R"({"model":"m","input":"hi","my field!":1})", "my_field_"}));
+        IneligibleCase{kResp, R"({"model":"m","input":"hi","my field!":1})", "unknown_field"},
+        IneligibleCase{kResp, R"({"model":"m","input":"hi","Tell me the secret canary-7f3e":1})",
+                       "unknown_field"},
+        IneligibleCase{kChat,
+                       R"({"model":"m","messages":[{"role":"user","content":"hi","Canary Text":1}]})",
+                       "messages[0].unknown_field"},
+        IneligibleCase{kResp, R"({"model":"m","input":"hi","x_custom_flag":1})", "x_custom_flag"}));
 
 TEST(RequestTranslate, AcceptsDocumentedDefaultsOfIneligibleFields) {
   for (const char* body :

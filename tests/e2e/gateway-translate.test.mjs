@@ -5,13 +5,15 @@
 // core of its surface (the fields clients read), not just "it parsed".
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CLIENT_KEY, chain, drain, route, startGateway, stopAll, waitFor } from './lib/gateway.mjs';
+import { CLIENT_KEY, UPSTREAM_KEY, chain, drain, route, startGateway, stopAll, waitFor } from './lib/gateway.mjs';
 import { startMock } from './lib/mock.mjs';
 
 const CHAT_MODEL = 'gpt-4o-mini'; // chat primary -> responses fallback
 const RESP_MODEL = 'gpt-4.1-mini'; // responses primary -> chat fallback
 const CHAT_CUT_MODEL = 'cut-chat'; // chat primary -> responses fallback that stops mid-stream
 const RESP_CUT_MODEL = 'cut-resp'; // responses primary -> chat fallback that stops mid-stream
+const CANARY = 'canary-prompt-5e1f9a'; // prompt text: must never reach evidence or logs
+const completions = []; // completion texts seen by the SDK: same rule
 const TOOLS_CHAT = [
   {
     type: 'function',
@@ -127,7 +129,7 @@ async function evidenceOf(response) {
 
 test('chat client: JSON answer with a tool call from the responses fallback', async () => {
   const { data, response } = await client.chat.completions
-    .create({ model: CHAT_MODEL, messages: [{ role: 'user', content: 'Weather in Oslo?' }], tools: TOOLS_CHAT })
+    .create({ model: CHAT_MODEL, messages: [{ role: 'user', content: `Weather in Oslo? ${CANARY}` }], tools: TOOLS_CHAT })
     .withResponse();
   assert.equal(response.headers.get('x-readygate-route'), 'resp-fallback');
   assert.equal(lastUpstreamPath(), '/v1/responses');
@@ -148,10 +150,11 @@ test('chat client: JSON answer with a tool call from the responses fallback', as
 test('chat client: plain text answer from the responses fallback', async () => {
   const data = await client.chat.completions.create({
     model: CHAT_MODEL,
-    messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hi.' }],
+    messages: [{ role: 'system', content: `Be brief. ${CANARY}` }, { role: 'user', content: 'Say hi.' }],
     max_completion_tokens: 100,
   });
   checkChatCompletion(data);
+  completions.push(data.choices[0].message.content);
   assert.equal(data.choices[0].finish_reason, 'stop');
   assert.ok(data.choices[0].message.content.length > 0);
   const sent = healthy.apiLines().at(-1);
@@ -252,8 +255,9 @@ test('responses client: JSON answer with a tool call from the chat fallback', as
 });
 
 test('responses client: text answer, output_text helper works', async () => {
-  const data = await client.responses.create({ model: RESP_MODEL, input: 'Say hi.' });
+  const data = await client.responses.create({ model: RESP_MODEL, input: `Say hi. ${CANARY}` });
   checkResponse(data);
+  completions.push(data.output_text);
   assert.ok(data.output_text.length > 0);
 });
 
@@ -348,4 +352,16 @@ test('responses client: a translated stream cut short ends with an error event i
   assert.equal(last.type, 'error');
   assert.equal(last.code, 'upstream_stream_interrupted');
   assert.ok(!events.some((e) => e.type === 'response.completed'), 'no fake completion');
+});
+
+test('evidence and logs of translated requests carry no prompt, completion or key', async () => {
+  const records = await gw.waitForEvidence(12);
+  assert.ok(records.some((r) => r.fallback_decision.endsWith(';translated')));
+  const texts = { evidence: gw.evidenceText(), log: gw.output() };
+  assert.ok(completions.length >= 2 && completions.every((c) => c.length > 20));
+  for (const [where, text] of Object.entries(texts)) {
+    for (const secret of [CANARY, CLIENT_KEY, UPSTREAM_KEY, ...completions]) {
+      assert.ok(!text.includes(secret), `${where} contains ${secret.slice(0, 12)}...`);
+    }
+  }
 });
