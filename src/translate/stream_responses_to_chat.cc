@@ -51,19 +51,13 @@ class ResponsesToChat final : public StreamTranslator {
         return;
       call_added(item, out);
     } else if (type == "response.function_call_arguments.delta") {
-      if (o["delta"].get_string().get(s) || s.empty()) return;
-      std::string_view item_id;
-      if (o["item_id"].get_string().get(item_id)) return;
-      for (size_t k = 0; k < calls_.size(); ++k) {
-        if (calls_[k] != item_id) continue;
-        chunk_begin(*out);
-        *out += "{\"tool_calls\":[{\"index\":";
-        *out += std::to_string(k);
-        *out += ",\"function\":{\"arguments\":";
-        append_json_string(*out, s);
-        *out += "}}]";
-        chunk_end(*out);
-      }
+      if (!o["delta"].get_string().get(s) && !s.empty()) arguments(string_or(o, "item_id"), s, out);
+    } else if (type == "response.function_call_arguments.done") {
+      // A provider that sends the arguments only whole: the client still gets them.
+      const std::string_view id = string_or(o, "item_id");
+      for (auto& c : calls_)
+        if (c.item_id == id && !c.arguments_sent && !o["arguments"].get_string().get(s) && !s.empty())
+          arguments(id, s, out);
     } else if (type == "response.completed" || type == "response.incomplete") {
       if (has_resp) finish(resp, out);
     } else if (type == "response.failed") {
@@ -121,10 +115,24 @@ class ResponsesToChat final : public StreamTranslator {
     out += "}]}\n\n";
   }
 
+  void arguments(std::string_view item_id, std::string_view delta, std::string* out) {
+    for (size_t k = 0; k < calls_.size(); ++k) {
+      if (calls_[k].item_id != item_id) continue;
+      calls_[k].arguments_sent = true;
+      chunk_begin(*out);
+      *out += "{\"tool_calls\":[{\"index\":";
+      *out += std::to_string(k);
+      *out += ",\"function\":{\"arguments\":";
+      append_json_string(*out, delta);
+      *out += "}}]";
+      chunk_end(*out);
+    }
+  }
+
   void call_added(const object& item, std::string* out) {
     const std::string_view call_id = string_or(item, "call_id"), name = string_or(item, "name"),
                            args = string_or(item, "arguments");
-    calls_.emplace_back(string_or(item, "id"));
+    calls_.push_back({std::string(string_or(item, "id")), !args.empty()});
     chunk_begin(*out);
     *out += "{\"tool_calls\":[{\"index\":";
     *out += std::to_string(calls_.size() - 1);
@@ -162,7 +170,11 @@ class ResponsesToChat final : public StreamTranslator {
   bool include_usage_;
   bool started_ = false, ended_ = false;
   std::string prefix_;              // "data: {...,\"choices\":["
-  std::vector<std::string> calls_;  // function_call item ids, by chat tool index
+  struct Call {
+    std::string item_id;
+    bool arguments_sent = false;
+  };
+  std::vector<Call> calls_;  // function_call items, by chat tool index
 };
 
 }  // namespace

@@ -206,6 +206,45 @@ TEST(StreamTranslate, ResponsesToolCallToChatDeltas) {
   EXPECT_EQ(calls[1]["function"]["arguments"], a.tool_call->arguments);
 }
 
+TEST(StreamTranslate, ArgumentsSentOnlyWholeStillReachTheChatClient) {
+  const std::string created = R"(event: response.created
+data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","created_at":1,"model":"m","status":"in_progress","output":[]}}
+
+)";
+  const std::string added = R"(event: response.output_item.added
+data: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"fc_1","type":"function_call","status":"in_progress","call_id":"call_1","name":"f","arguments":""}}
+
+)";
+  const std::string done = R"(event: response.function_call_arguments.done
+data: {"type":"response.function_call_arguments.done","sequence_number":2,"item_id":"fc_1","output_index":0,"arguments":"{\"a\":1}"}
+
+)";
+  const std::string completed = R"(event: response.completed
+data: {"type":"response.completed","sequence_number":3,"response":{"id":"resp_1","object":"response","created_at":1,"model":"m","status":"completed","output":[{"id":"fc_1","type":"function_call","status":"completed","call_id":"call_1","name":"f","arguments":"{\"a\":1}"}]}}
+
+)";
+  const StreamRun r = translate_frames(kResp, {created, added, done, completed});
+  EXPECT_EQ(r.verdict, StreamVerdict::kCompleted);
+  std::string finish;
+  json calls = json::array();
+  chat_text(r, &finish, &calls);
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[1]["function"]["arguments"], "{\"a\":1}");
+  EXPECT_EQ(finish, "tool_calls");
+  // With deltas first, the done event adds nothing: arguments arrive once.
+  const std::string delta = R"(event: response.function_call_arguments.delta
+data: {"type":"response.function_call_arguments.delta","sequence_number":2,"item_id":"fc_1","output_index":0,"delta":"{\"a\":1}"}
+
+)";
+  std::string done3 = done, completed4 = completed;
+  done3.replace(done3.find("\"sequence_number\":2"), 19, "\"sequence_number\":3");
+  completed4.replace(completed4.find("\"sequence_number\":3"), 19, "\"sequence_number\":4");
+  const StreamRun once = translate_frames(kResp, {created, added, delta, done3, completed4});
+  json calls2 = json::array();
+  chat_text(once, &finish, &calls2);
+  EXPECT_EQ(calls2.size(), 2u);
+}
+
 TEST(StreamTranslate, RoundTripKeepsTextAndFinish) {
   const auto a = answer(kChat, false);
   auto to_resp = make_stream_translator(kChat, kResp, {});
