@@ -16,6 +16,8 @@
 
 namespace readygate::translate::detail {
 
+// Plain (sorted) objects: ordered_json's linear lookups doubled the cost of
+// a request translation (bench/RESULTS.md); field order carries no meaning.
 using json = nlohmann::json;
 
 // Parses `text` with simdjson and builds the nlohmann document from it: the
