@@ -25,7 +25,7 @@ JsonlFileSink::JsonlFileSink(std::FILE* file, size_t capacity)
 JsonlFileSink::~JsonlFileSink() { close(); }
 
 void JsonlFileSink::submit(EvidenceRecord r) {
-  bool was_empty = false;
+  bool was_empty = false, full_batch = false;
   {
     std::lock_guard lock(mu_);
     if (stopping_ || queue_.size() >= capacity_) {
@@ -34,10 +34,11 @@ void JsonlFileSink::submit(EvidenceRecord r) {
     }
     was_empty = queue_.empty();
     queue_.push_back(std::move(r));
+    full_batch = queue_.size() == kBatch;
   }
-  // A non-empty queue means the writer was already woken; sparing the
-  // notify lets records pile up into one batch.
-  if (was_empty) work_cv_.notify_one();
+  // A non-empty queue means the writer was already woken (and is lingering);
+  // sparing the notify lets records pile up into one batch.
+  if (was_empty || full_batch) work_cv_.notify_one();
 }
 
 uint64_t JsonlFileSink::dropped() const { return dropped_.load(std::memory_order_relaxed); }
@@ -87,6 +88,11 @@ void JsonlFileSink::run() {
     work_cv_.wait(lock, [&] {
       return stopping_ || flush_requested_ > flush_done_ || (!paused_ && !queue_.empty());
     });
+    // Let the batch grow a little; a flush, close or full batch ends the wait.
+    work_cv_.wait_for(lock, kLinger, [&] {
+      return stopping_ || flush_requested_ > flush_done_ || paused_ || queue_.size() >= kBatch;
+    });
+    if (paused_ && !stopping_ && flush_requested_ <= flush_done_) continue;
     std::deque<EvidenceRecord> batch;
     batch.swap(queue_);
     const uint64_t flush_target = flush_requested_;

@@ -26,6 +26,20 @@ http::response<http::string_body> json_error_response(unsigned status, std::stri
   return res;
 }
 
+namespace {
+
+void append_fields(std::string& out, const http::fields& fields) {
+  for (const auto& f : fields) {
+    out += f.name_string();
+    out += ": ";
+    out += f.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+}  // namespace
+
 void append_response_head(std::string& out, const http::response_header<>& res) {
   out += "HTTP/1.1 ";
   char num[16];
@@ -35,13 +49,15 @@ void append_response_head(std::string& out, const http::response_header<>& res) 
   const std::string_view reason = res.reason();
   out += reason.empty() ? std::string_view(http::obsolete_reason(res.result())) : reason;
   out += "\r\n";
-  for (const auto& f : res) {
-    out += f.name_string();
-    out += ": ";
-    out += f.value();
-    out += "\r\n";
-  }
-  out += "\r\n";
+  append_fields(out, res);
+}
+
+void append_request_head(std::string& out, const http::request_header<>& req) {
+  out += req.method_string();
+  out += ' ';
+  out += req.target();
+  out += " HTTP/1.1\r\n";
+  append_fields(out, req);
 }
 
 Exchange::Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,

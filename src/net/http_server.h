@@ -89,6 +89,8 @@ enum class Threading { kAnyThreads, kOneThread };
 // contiguous buffer instead of Beast's serializer, which walks a chain of
 // buffer views for every write.
 void append_response_head(std::string& out, const http::response_header<>& res);
+// The same for a request: "METHOD target HTTP/1.1\r\n", fields, "\r\n".
+void append_request_head(std::string& out, const http::request_header<>& req);
 
 class HttpServer {
  public:

@@ -112,6 +112,21 @@ TEST(ResponseHead, MatchesBeastsSerializerByteForByte) {
   EXPECT_EQ(ours, "HTTP/1.1 200 Fine\r\n\r\n");
 }
 
+TEST(RequestHead, MatchesBeastsSerializerByteForByte) {
+  http::request<http::string_body> req{http::verb::post, "/v1/chat/completions?x=1", 11};
+  req.set(http::field::host, "127.0.0.1:8080");
+  req.set(http::field::authorization, "Bearer k");
+  req.set("x-custom", "v");
+  req.body() = "{}";
+  req.prepare_payload();
+  std::ostringstream beast_head;
+  beast_head << req.base();
+  std::string ours;
+  append_request_head(ours, req);
+  EXPECT_EQ(ours, beast_head.str());
+  EXPECT_TRUE(ours.starts_with("POST /v1/chat/completions?x=1 HTTP/1.1\r\n"));
+}
+
 TEST_F(ServerFixture, OversizedBodyGets413WithAnOpenAiErrorBody) {
   ServerLimits limits;
   limits.max_body_bytes = 16;

@@ -1,5 +1,7 @@
 #include "net/upstream.h"
 
+#include <array>
+
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -7,6 +9,8 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/verify_mode.hpp>
 #include <limits>
+
+#include "net/http_server.h"
 #include <stdexcept>
 
 namespace readygate::net {
@@ -53,14 +57,27 @@ bool UpstreamConnection::reusable() const {
 
 Task<std::expected<void, TransportError>> UpstreamConnection::send(
     const http::request<http::string_body>& req, std::chrono::milliseconds deadline) {
+  // Head and body in one gathered write, as the server side sends answers
+  // (Beast's serializer walks nested buffer views on every write). The
+  // caller has prepared the payload (Content-Length) already.
+  // A chunked request still goes through Beast, which frames the chunks.
+  head_.clear();
+  append_request_head(head_, req);
+  const std::array<asio::const_buffer, 2> bufs{asio::buffer(head_), asio::buffer(req.body())};
   error_code ec;
   if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
     plain->expires_after(deadline);
-    co_await http::async_write(*plain, req, use_ec(ec));
+    if (req.chunked())
+      co_await http::async_write(*plain, req, use_ec(ec));
+    else
+      co_await asio::async_write(*plain, bufs, use_ec(ec));
   } else {
     auto& tls = std::get<1>(stream_);
     lowest(tls).expires_after(deadline);
-    co_await http::async_write(tls, req, use_ec(ec));
+    if (req.chunked())
+      co_await http::async_write(tls, req, use_ec(ec));
+    else
+      co_await asio::async_write(tls, bufs, use_ec(ec));
   }
   if (ec) {
     broken_ = true;

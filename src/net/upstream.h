@@ -74,6 +74,7 @@ class UpstreamConnection {
  private:
   UpstreamStream stream_;
   beast::flat_buffer buffer_;
+  std::string head_;  // request heads, reused across this connection's exchanges
   std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
   bool broken_ = false;
   char chunk_[16384];
