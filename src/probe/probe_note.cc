@@ -93,7 +93,7 @@ std::string tr(std::initializer_list<std::string> cells, const char* tag = "td")
 
 std::string ul(const std::vector<std::string>& items) {
   std::string out = "<ul>\n";
-  for (const auto& i : items) out += "<li>" + html_escape(i) + "</li>\n";
+  for (const auto& i : items) out += "<li>" + review::html_prose(i) + "</li>\n";
   return out + "</ul>\n";
 }
 

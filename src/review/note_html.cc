@@ -46,7 +46,7 @@ std::string verdict_class(Verdict v) {
 
 std::string list(const std::vector<std::string>& items) {
   std::string out = "<ul>\n";
-  for (const auto& i : items) out += "<li>" + e(i) + "</li>\n";
+  for (const auto& i : items) out += "<li>" + html_prose(i) + "</li>\n";
   return out + "</ul>\n";
 }
 
