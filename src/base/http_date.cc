@@ -114,11 +114,26 @@ std::string format_rfc3339_ms(WallTime t) {
   int y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60), static_cast<int>(msr));
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60), static_cast<int>(msr));
+    return buf;
+  }
+  // Digits by hand: evidence and the mock's log stamp every request.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&](size_t at, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) out[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  put(5, static_cast<int>(m), 2);
+  put(8, static_cast<int>(d), 2);
+  put(11, static_cast<int>(rem / 3600), 2);
+  put(14, static_cast<int>(rem / 60 % 60), 2);
+  put(17, static_cast<int>(rem % 60), 2);
+  put(20, static_cast<int>(msr), 3);
+  return out;
 }
 
 }  // namespace readygate

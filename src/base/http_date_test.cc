@@ -37,6 +37,13 @@ TEST(HttpDate, FormatRoundTrips) {
 TEST(HttpDate, Rfc3339WithMilliseconds) {
   const WallTime t{std::chrono::milliseconds(1795568523456)};
   EXPECT_EQ(format_rfc3339_ms(t), "2026-11-25T01:02:03.456Z");
+  EXPECT_EQ(format_rfc3339_ms(WallTime{}), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339_ms(WallTime{std::chrono::milliseconds(951782399009)}),
+            "2000-02-28T23:59:59.009Z");
+  EXPECT_EQ(format_rfc3339_ms(WallTime{std::chrono::milliseconds(-1)}),
+            "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339_ms(WallTime{std::chrono::milliseconds(9'214'646'399'999)}),
+            "2261-12-31T23:59:59.999Z");
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ std::string render_log_line(const LoggedRequest& r) {
     if (!first) o += ',';
     first = false;
     name.assign(k);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     append_json_string(o, name);
     o += ':';
     append_json_string(o, is_credential_header(k) ? std::string_view("[redacted]")
