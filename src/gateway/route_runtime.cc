@@ -2,6 +2,7 @@
 
 #include "fleet/fleet_sync.h"
 #include "gateway/log.h"
+#include "sanitize/sanitize.h"
 
 namespace readygate::gateway {
 
@@ -105,6 +106,7 @@ std::expected<std::unique_ptr<fleet::FleetSync>, std::string> make_fleet_sync(
   if (f.password.source != config::Credential::Source::kNone) {
     auto pw = config::resolve_credential(f.password);
     if (!pw) return std::unexpected("fleet.password: " + pw.error());
+    sanitize::register_secret(*pw);  // kept out of every log line and record, like route keys
     o.password = std::move(*pw);
   }
   o.key_prefix = f.key_prefix;
