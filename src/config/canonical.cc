@@ -209,6 +209,17 @@ std::string summarize(const Config& c) {
     for (size_t i = 0; i < ch.routes.size(); ++i) out += (i ? " -> " : " ") + ch.routes[i];
     out += "\n";
   }
+  if (c.fleet.redis_url.empty()) {
+    out += "fleet  off (budgets and breakers in this process)\n";
+  } else {
+    out += "fleet  " + c.fleet.redis_url + "  prefix " + c.fleet.key_prefix + "  sync every " +
+           std::to_string(c.fleet.sync_interval.count()) + "ms" +
+           (c.fleet.password.source == Credential::Source::kNone
+                ? std::string()
+                : "  password " + std::string(source_name(c.fleet.password.source)) + " " +
+                      c.fleet.password.ref) +
+           "\n";
+  }
   out += "fingerprint  " + c.fingerprint + "\n";
   return out;
 }

@@ -41,6 +41,16 @@ TEST(FleetConfig, TheFleetChangesTheFingerprintOnlyWhenSet) {
   EXPECT_NE(render_canonical(*fleet).find("unix:///run/redis.sock"), std::string::npos);
 }
 
+TEST(FleetConfig, TheSummaryNamesTheFleetOrSaysItIsOff) {
+  auto plain = load_config_text(config_with(""));
+  auto fleet = load_config_text(config_with(
+      "fleet:\n  redis: redis://cache:6379\n  password: {env: RG_TEST_REDIS_PASSWORD}\n"));
+  ASSERT_TRUE(plain && fleet);
+  EXPECT_THAT(summarize(*plain), HasSubstr("fleet  off (budgets and breakers in this process)"));
+  EXPECT_THAT(summarize(*fleet), HasSubstr("fleet  redis://cache:6379  prefix readygate  sync every "
+                                           "250ms  password env RG_TEST_REDIS_PASSWORD"));
+}
+
 struct Bad {
   const char* yaml;
   const char* error;

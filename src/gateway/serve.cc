@@ -18,6 +18,7 @@ int run_serve(const ServeOptions& opts) {
     std::printf("%s: ok (%zu listener(s), %zu route(s), %zu chain(s), fingerprint %.12s)\n",
                 opts.config_path.c_str(), cfg->listeners.size(), cfg->routes.size(),
                 cfg->chains.size(), cfg->fingerprint.c_str());
+    std::fputs(config::summarize(*cfg).c_str(), stdout);
     return 0;
   }
   auto sink = evidence::open_sink(cfg->evidence.path, cfg->evidence.queue_capacity);
