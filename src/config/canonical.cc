@@ -207,6 +207,12 @@ std::string summarize(const Config& c) {
   for (const auto& ch : c.chains) {
     out += "chain  " + ch.model + ":";
     for (size_t i = 0; i < ch.routes.size(); ++i) out += (i ? " -> " : " ") + ch.routes[i];
+    if (ch.routes.size() > 1) {
+      out += "  (unreviewed fallback: " + std::string(unreviewed_policy_name(ch.fallback.unreviewed));
+      if (ch.fallback.unreviewed == UnreviewedPolicy::kLimited)
+        out += " " + std::to_string(static_cast<int>(ch.fallback.limited_share * 100 + 0.5)) + "%";
+      out += ")";
+    }
     out += "\n";
   }
   if (c.fleet.redis_url.empty()) {

@@ -134,7 +134,7 @@ TEST(Summary, ListsRoutesChainsAndTheFingerprint) {
   const std::string s = summarize(c);
   EXPECT_THAT(s, HasSubstr("route  comet  chat_completions  https://api.cometapi.com/v1  "
                            "credential env RG_FP_KEY"));
-  EXPECT_THAT(s, HasSubstr("chain  gpt-4o-mini: comet -> openai"));
+  EXPECT_THAT(s, HasSubstr("chain  gpt-4o-mini: comet -> openai  (unreviewed fallback: refuse)"));
   EXPECT_THAT(s, HasSubstr(c.fingerprint));
 }
 
