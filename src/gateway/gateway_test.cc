@@ -94,7 +94,7 @@ class GatewayTest : public ::testing::Test {
     auto cfg = config::load_config_text(yaml);
     ASSERT_TRUE(cfg.has_value()) << (cfg ? "" : cfg.error()[0]) << "\n" << yaml;
     sink_ = std::make_shared<evidence::MemorySink>();
-    gw_ = std::make_unique<Gateway>(std::move(*cfg), GatewayOptions{.seed = 7},
+    gw_ = std::make_unique<Gateway>(std::move(*cfg), opts_,
                                     SystemClock::instance(), sink_);
     auto ports = gw_->listen();
     ASSERT_TRUE(ports.has_value()) << ports.error();
@@ -108,6 +108,7 @@ class GatewayTest : public ::testing::Test {
     return post_json(port_, "/v1/chat/completions", body, key);
   }
 
+  GatewayOptions opts_{.seed = 7};
   std::unique_ptr<Gateway> gw_;
   std::shared_ptr<evidence::MemorySink> sink_;
   uint16_t port_ = 0;
@@ -133,6 +134,22 @@ TEST_F(GatewayTest, TwoTransientFailuresThenSuccessTakesThreeAttempts) {
   EXPECT_EQ(contract::check_response_shape(Surface::kChatCompletions, r.body).verdict,
             contract::ShapeVerdict::kDocumentedShapeSeen);
   EXPECT_EQ(primary.requests().size(), 3u);
+}
+
+// The polling loop must still run timers (the backoff between attempts),
+// serve keep-alive requests and let stop() end the worker.
+TEST_F(GatewayTest, BusyPollingWorkerServesRetriesAndStops) {
+  Upstream primary({"unavailable,first=2"}, "p");
+  opts_.busy_poll = std::chrono::microseconds(500);
+  start(primary, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    auto r = chat();
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-readygate-attempts"), i == 0 ? "3" : "1");
+  }
+  EXPECT_EQ(primary.requests().size(), 5u);
+  gw_->stop();
+  gw_.reset();
 }
 
 TEST_F(GatewayTest, UpstreamAuthErrorIsReturnedAfterOneAttemptWithShouldRetryFalse) {

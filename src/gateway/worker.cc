@@ -55,7 +55,21 @@ std::expected<std::vector<uint16_t>, std::string> Worker::listen(
 
 void Worker::run() {
   for (auto& s : servers_) s->start();
-  io_.run();
+  const auto window = gw_.options().busy_poll;
+  if (window.count() <= 0) {
+    io_.run();
+    return;
+  }
+  // Poll, and only when nothing arrived for `window`, block for one event.
+  // run_one() returns 0 once the loop is out of work or stopped.
+  for (;;) {
+    if (io_.poll() > 0) continue;
+    if (io_.stopped()) return;
+    const auto until = std::chrono::steady_clock::now() + window;
+    bool ran = false;
+    while (!ran && std::chrono::steady_clock::now() < until) ran = io_.poll() > 0;
+    if (!ran && io_.run_one() == 0) return;
+  }
 }
 
 void Worker::stop_accepting() {

@@ -239,6 +239,8 @@ Task<void> HttpServer::accept_loop() {
 
 namespace {
 
+constexpr size_t kSessionReadBufferBytes = 8192;
+
 template <typename Counters>
 struct ActiveGuard {
   std::shared_ptr<Counters> c;
@@ -254,6 +256,9 @@ Task<void> HttpServer::session(tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ec);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  // Reads take max(512, free capacity): reserve so a typical request head and
+  // body arrive in one recvmsg; the buffer keeps what it grows to.
+  buffer.reserve(kSessionReadBufferBytes);
   std::string scratch;  // response heads, reused across the connection's requests
   bool first = true;
   while (!stopping_) {

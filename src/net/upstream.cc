@@ -39,7 +39,12 @@ TransportError read_error(const error_code& ec, TransportError on_timeout) {
 
 }  // namespace
 
-UpstreamConnection::UpstreamConnection(UpstreamStream stream) : stream_(std::move(stream)) {}
+UpstreamConnection::UpstreamConnection(UpstreamStream stream) : stream_(std::move(stream)) {
+  // Beast reads max(512, free capacity) at a time and a drained flat_buffer
+  // never grows past its first prepare: without this, every answer over 512
+  // bytes costs a recvmsg per 512 bytes (a 5 KB stream: 11 reads).
+  buffer_.reserve(kReadBufferBytes);
+}
 
 UpstreamConnection::~UpstreamConnection() { close(); }
 

@@ -72,6 +72,7 @@ class UpstreamConnection {
   void close();
 
  private:
+  static constexpr size_t kReadBufferBytes = 16384;
   UpstreamStream stream_;
   beast::flat_buffer buffer_;
   std::string head_;  // request heads, reused across this connection's exchanges
