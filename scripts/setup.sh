@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificates openssl python3
       libboost1.74-dev libssl-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
       libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libhiredis-dev
-      libgtest-dev libgmock-dev libbenchmark-dev)
+      libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev)
 # Tests start their own PostgreSQL and Redis servers (temp dirs, unix sockets only);
 # tests/e2e/note-render.test.mjs renders the readiness note in headless /usr/bin/chromium.
 [ "${READYGATE_SETUP_TEST:-0}" = 1 ] && pkgs+=(nodejs npm postgresql redis-server chromium)
