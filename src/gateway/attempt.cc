@@ -193,6 +193,7 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
       co_return a;
     }
     conn = std::move(*c);
+    gw_.count_upstream_connection(rt.cfg.name, conn->reused);
     auto sent = co_await conn->send(req, remaining(gw_.clock().now(), deadline, to.first_byte));
     if (sent) {
       auto h = co_await conn->read_head(remaining(gw_.clock().now(), deadline, to.first_byte));
@@ -222,7 +223,10 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
 
   const bool ok = head->status >= 200 && head->status < 300;
   if (ok && st.facts.stream && is_event_stream(head->headers)) {
-    co_return co_await relay_stream(ex, st, rt, *conn, *head, a);
+    Attempt done = co_await relay_stream(ex, st, rt, *conn, *head, a);
+    // Kept alive when the stream was read to its end (closed otherwise).
+    pool.release(std::move(conn));
+    co_return done;
   }
   auto body = co_await conn->read_all(ok ? kMaxResponseBytes : kMaxErrorBytes,
                                       remaining(gw_.clock().now(), deadline, to.stream_idle));

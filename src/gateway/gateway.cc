@@ -58,6 +58,7 @@ struct Gateway::RouteSeries {
   std::array<std::array<std::atomic<metrics::Counter*>, kFamilies>, 2> requests{};  // by Surface
   std::array<std::atomic<metrics::Counter*>, kFamilies> attempts{};
   std::atomic<metrics::Histogram*> first_byte{nullptr};
+  std::array<std::atomic<metrics::Counter*>, 2> connections{};  // [reused]
 };
 
 Gateway::RouteSeries* Gateway::route_series(std::string_view route) {
@@ -266,6 +267,19 @@ void Gateway::count_budget_rejection(const std::string& route) {
       .counter("readygate_budget_rejections_total", "Retries refused by the retry budget",
                {{"route", route}})
       .inc();
+}
+
+void Gateway::count_upstream_connection(const std::string& route, bool reused) {
+  auto counter = [&]() -> metrics::Counter& {
+    return reused ? metrics_.counter("readygate_upstream_connection_reuses_total",
+                                     "Attempts sent on a kept-alive upstream connection",
+                                     {{"route", route}})
+                  : metrics_.counter("readygate_upstream_connections_opened_total",
+                                     "Upstream connections opened (TCP, and TLS for https routes)",
+                                     {{"route", route}});
+  };
+  RouteSeries* rs = route_series(route);
+  (rs != nullptr ? cached(rs->connections[reused ? 1 : 0], counter) : counter()).inc();
 }
 
 void Gateway::observe_attempt(const std::string& route, int status, int64_t first_byte_ms) {

@@ -88,6 +88,9 @@ class Gateway {
   void count_skip(const std::string& route, std::string_view reason);
   void count_fallback(const std::string& from_route, std::string_view reason);
   void count_retry(const std::string& route);
+  // One upstream connection taken for an attempt: newly opened or reused
+  // from the keep-alive pool.
+  void count_upstream_connection(const std::string& route, bool reused);
   void count_budget_rejection(const std::string& route);
   void count_unreviewed(const std::string& route, FallbackAdmission admission);
   void observe_attempt(const std::string& route, int status, int64_t first_byte_ms);

@@ -226,6 +226,24 @@ TEST_F(GatewayTest, StreamTruncatedAfterCommitEndsWithAnErrorEvent) {
   EXPECT_EQ(fallback.requests().size(), 0u);
 }
 
+// A stream read to its end leaves its upstream connection in the pool, as a
+// JSON answer does: one connection serves all three requests.
+TEST_F(GatewayTest, StreamsAndAnswersReuseOneUpstreamConnection) {
+  Upstream primary({}, "p");
+  start(primary, nullptr);
+  for (const auto* body : {&kChatStream, &kChatStream, &kChat}) {
+    auto r = chat(*body);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  const std::string m = gw_->render_metrics();
+  EXPECT_NE(m.find("readygate_upstream_connections_opened_total{route=\"primary\"} 1\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("readygate_upstream_connection_reuses_total{route=\"primary\"} 2\n"),
+            std::string::npos)
+      << m;
+}
+
 TEST_F(GatewayTest, ShapeMismatchFallsBack) {
   Upstream primary({"drift_renamed"}, "p");
   Upstream fallback({}, "f");
