@@ -196,11 +196,17 @@ std::optional<milliseconds> parse_retry_after(const HeaderList& headers, WallTim
 
 Classification classify_response(int status, std::string_view body, const HeaderList& headers,
                                  WallTime now) {
+  auto root = parse_json(body);
+  return classify_parsed(status, root ? &*root : nullptr, headers, now);
+}
+
+Classification detail::classify_parsed(int status, const element* root,
+                                       const HeaderList& headers, WallTime now) {
   Classification c;
   c.retry_after = parse_retry_after(headers, now);
 
   bool json = false, error_object = false;
-  if (auto root = parse_json(body)) {
+  if (root != nullptr) {
     json = true;
     object o;
     element err;

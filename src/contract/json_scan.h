@@ -46,3 +46,13 @@ std::optional<std::string_view> string_member(const object& o, std::string_view 
 std::string sanitize_code(const element& e);
 
 }  // namespace readygate::contract::detail
+
+#include "contract/error_class.h"
+
+namespace readygate::contract::detail {
+
+// classify_response on an already parsed body (`root` null: not JSON).
+Classification classify_parsed(int status, const element* root, const HeaderList& headers,
+                               WallTime now);
+
+}  // namespace readygate::contract::detail

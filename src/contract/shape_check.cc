@@ -45,6 +45,7 @@ void chat_usage(ShapeWalker& w, const object& o, ShapeReport* r) {
   object uo = u->get_object().value_unsafe();
   for (Names k : {"prompt_tokens", "completion_tokens", "total_tokens"})
     w.need(uo, "usage", k, Kind::kInteger);
+  read_counters(uo, {"prompt_tokens", "completion_tokens", "total_tokens"}, r);
   w.drift_keys(uo, "usage", kCompletionUsageFields);
 }
 
@@ -163,10 +164,11 @@ std::string_view shape_verdict_name(ShapeVerdict v) {
   return v == ShapeVerdict::kDocumentedShapeSeen ? "documented_shape_seen" : "mismatch";
 }
 
-ShapeReport check_response_shape(Surface surface, std::string_view body) {
+namespace {
+
+ShapeReport shape_of(Surface surface, const detail::element* root) {
   ShapeReport r;
-  auto root = detail::parse_json(body);
-  if (!root) {
+  if (root == nullptr) {
     r.mismatches.push_back("body: not JSON");
   } else if (surface == Surface::kChatCompletions) {
     detail::check_chat_completion(*root, &r);
@@ -175,6 +177,25 @@ ShapeReport check_response_shape(Surface surface, std::string_view body) {
   }
   detail::settle(&r);
   return r;
+}
+
+}  // namespace
+
+ShapeReport check_response_shape(Surface surface, std::string_view body) {
+  auto root = detail::parse_json(body);
+  return shape_of(surface, root ? &*root : nullptr);
+}
+
+AnswerCheck check_answer(Surface surface, int status, std::string_view body,
+                         const HeaderList& headers, WallTime now) {
+  // One parse feeds both judgements: the element stays valid until the next
+  // parse on this thread, and neither helper parses.
+  auto root = detail::parse_json(body);
+  const detail::element* r = root ? &*root : nullptr;
+  AnswerCheck out;
+  out.cls = detail::classify_parsed(status, r, headers, now);
+  if (status >= 200 && status < 300) out.shape = shape_of(surface, r);
+  return out;
 }
 
 ShapeReport check_stream_event_shape(Surface surface, std::string_view data) {

@@ -3,10 +3,13 @@
 // mismatch; fields outside the documented set are drift, never failure.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "contract/error_class.h"
 #include "contract/surface.h"
 
 namespace readygate::contract {
@@ -24,6 +27,9 @@ struct ShapeReport {
   // Fields present but outside the documented set, e.g. "choices[0].provider_x".
   std::vector<std::string> drift;
   bool usage_present = false;
+  // The usage counters when present as integers: prompt/completion tokens on
+  // chat_completions, input/output tokens on responses.
+  std::optional<int64_t> input_tokens, output_tokens, total_tokens;
 };
 
 // Core for chat_completions (object chat.completion): id string, object,
@@ -45,5 +51,16 @@ ShapeReport check_response_shape(Surface surface, std::string_view body);
 // The same for one streamed event payload (a chat.completion.chunk, or a
 // Responses event object). Used per event by the stream checker.
 ShapeReport check_stream_event_shape(Surface surface, std::string_view data);
+
+// A complete upstream answer judged with one JSON parse: what
+// classify_response(status, body, headers, now) and, for a 2xx,
+// check_response_shape(surface, body) would each return. The data path
+// reads every answer this way.
+struct AnswerCheck {
+  Classification cls;
+  ShapeReport shape;  // only filled for a 2xx status
+};
+AnswerCheck check_answer(Surface surface, int status, std::string_view body,
+                         const HeaderList& headers, WallTime now);
 
 }  // namespace readygate::contract

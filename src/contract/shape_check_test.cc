@@ -42,6 +42,73 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 
+TEST(ShapeCheck, UsageCountersAreReadOnBothSurfaces) {
+  const auto chat = check_response_shape(Surface::kChatCompletions, good_chat().dump());
+  EXPECT_EQ(chat.input_tokens, 3);
+  EXPECT_EQ(chat.output_tokens, 1);
+  EXPECT_EQ(chat.total_tokens, 4);
+  auto resp_doc = good_response();
+  resp_doc["usage"] = {{"input_tokens", 30}, {"output_tokens", 12}, {"total_tokens", 42}};
+  const auto resp = check_response_shape(Surface::kResponses, resp_doc.dump());
+  EXPECT_EQ(resp.input_tokens, 30);
+  EXPECT_EQ(resp.output_tokens, 12);
+  EXPECT_EQ(resp.total_tokens, 42);
+  auto bad = good_chat();
+  bad["usage"]["prompt_tokens"] = "3";  // ill-typed: a mismatch, and not a counter
+  const auto b = check_response_shape(Surface::kChatCompletions, bad.dump());
+  EXPECT_EQ(b.verdict, ShapeVerdict::kMismatch);
+  EXPECT_FALSE(b.input_tokens.has_value());
+  EXPECT_EQ(b.output_tokens, 1);
+}
+
+// check_answer parses once but must judge exactly as the two separate calls.
+TEST(ShapeCheck, CheckAnswerAgreesWithClassifyAndShape) {
+  const WallTime now{};
+  const HeaderList json_headers = {{"content-type", "application/json"}};
+  auto no_usage = good_chat();
+  no_usage.erase("usage");
+  auto drift = good_response();
+  drift["provider_extra"] = 1;
+  struct Case {
+    Surface surface;
+    int status;
+    std::string body;
+    HeaderList headers;
+  };
+  const std::vector<Case> cases = {
+      {Surface::kChatCompletions, 200, good_chat().dump(), json_headers},
+      {Surface::kChatCompletions, 200, no_usage.dump(), json_headers},
+      {Surface::kResponses, 200, drift.dump(), json_headers},
+      {Surface::kResponses, 200, good_chat().dump(), json_headers},
+      {Surface::kChatCompletions, 200, R"({"error":{"code":"x","type":"y"}})", json_headers},
+      {Surface::kChatCompletions, 200, "<html>not the API</html>", {{"content-type", "text/html"}}},
+      {Surface::kChatCompletions, 500,
+       R"({"error":{"code":"invalid_request","message":"m","type":"invalid_request_error"}})",
+       json_headers},
+      {Surface::kChatCompletions, 429, R"({"error":{"code":"rate_limit_exceeded"}})",
+       {{"retry-after", "2"}, {"x-should-retry", "false"}}},
+      {Surface::kResponses, 503, "", {}},
+  };
+  for (const auto& c : cases) {
+    const auto both = check_answer(c.surface, c.status, c.body, c.headers, now);
+    const auto cls = classify_response(c.status, c.body, c.headers, now);
+    SCOPED_TRACE(std::to_string(c.status) + " " + c.body);
+    EXPECT_EQ(both.cls.error_class, cls.error_class);
+    EXPECT_EQ(both.cls.retryable, cls.retryable);
+    EXPECT_EQ(both.cls.reason, cls.reason);
+    EXPECT_EQ(both.cls.error_code, cls.error_code);
+    EXPECT_EQ(both.cls.body_not_json, cls.body_not_json);
+    EXPECT_EQ(both.cls.retry_after, cls.retry_after);
+    if (c.status >= 200 && c.status < 300) {
+      const auto shape = check_response_shape(c.surface, c.body);
+      EXPECT_EQ(both.shape.verdict, shape.verdict);
+      EXPECT_EQ(both.shape.mismatches, shape.mismatches);
+      EXPECT_EQ(both.shape.drift, shape.drift);
+      EXPECT_EQ(both.shape.total_tokens, shape.total_tokens);
+    }
+  }
+}
+
 TEST(ShapeCheck, VerdictNamesAreTheEvidenceValues) {
   EXPECT_EQ(shape_verdict_name(ShapeVerdict::kDocumentedShapeSeen), "documented_shape_seen");
   EXPECT_EQ(shape_verdict_name(ShapeVerdict::kMismatch), "mismatch");

@@ -2,6 +2,9 @@
 // simdjson element, so the stream checker parses each event once.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +21,17 @@ void check_chat_completion(const element& root, ShapeReport* r);
 void check_chat_chunk(const element& root, ShapeReport* r);
 void check_response_object(const element& e, std::string_view path, ShapeReport* r);
 void check_response_event(const element& root, ShapeReport* r);
+
+// Copies the usage counters named `keys` (input, output, total) that are
+// integers into `r`; the shape check itself judges their types.
+inline void read_counters(const object& usage, const std::array<std::string_view, 3>& keys,
+                          ShapeReport* r) {
+  std::optional<int64_t>* slots[] = {&r->input_tokens, &r->output_tokens, &r->total_tokens};
+  for (size_t i = 0; i < 3; ++i) {
+    int64_t v = 0;
+    if (usage.at_key(keys[i]).get_int64().get(v) == simdjson::SUCCESS) *slots[i] = v;
+  }
+}
 
 inline void settle(ShapeReport* r) {
   r->verdict = r->mismatches.empty() ? ShapeVerdict::kDocumentedShapeSeen : ShapeVerdict::kMismatch;

@@ -86,6 +86,7 @@ void check_response_object(const element& e, std::string_view path, ShapeReport*
     object uo = u->get_object().value_unsafe();
     for (Names k : {"input_tokens", "output_tokens", "total_tokens"})
       w.need(uo, up, k, Kind::kInteger);
+    read_counters(uo, {"input_tokens", "output_tokens", "total_tokens"}, r);
     w.drift_keys(uo, up, kResponseUsageFields);
   }
   auto output = w.need(*o, path, "output", Kind::kArray);

@@ -89,7 +89,7 @@ StreamVerdict StreamChecker::on_event(const SseEvent& ev) {
     }
     ShapeReport r;
     check_chat_chunk(*root, &r);
-    usage_seen_ = usage_seen_ || r.usage_present;
+    keep_usage(r);
     for (const auto& m : r.mismatches) malformed(m);
     return verdict_;
   }
@@ -122,13 +122,21 @@ StreamVerdict StreamChecker::on_event(const SseEvent& ev) {
   if (*type == "response.incomplete") end = StreamVerdict::kIncomplete;
   if (*type == "response.failed") end = StreamVerdict::kFailed;
   if (end == StreamVerdict::kInProgress) return verdict_;
-  usage_seen_ = usage_seen_ || r.usage_present;
+  keep_usage(r);
   if (end == StreamVerdict::kFailed) {
     object resp;
     if (o.at_key("response").get_object().get(resp) == simdjson::SUCCESS)
       if (auto e = member(resp, "error"); e && !is_null(*e)) error_code_ = code_of(*e);
   }
   return terminal(end);
+}
+
+void StreamChecker::keep_usage(const ShapeReport& r) {
+  if (!r.usage_present) return;
+  usage_seen_ = true;
+  usage_.input_tokens = r.input_tokens;
+  usage_.output_tokens = r.output_tokens;
+  usage_.total_tokens = r.total_tokens;
 }
 
 StreamVerdict StreamChecker::finish() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "contract/sse_parser.h"
+#include "contract/shape_check.h"
 #include "contract/surface.h"
 
 namespace readygate::contract {
@@ -45,6 +46,9 @@ class StreamChecker {
   StreamVerdict verdict() const { return verdict_; }
   bool terminal_seen() const;
   bool usage_seen() const { return usage_seen_; }
+  // The stream's usage counters (the include_usage chunk, or the terminal
+  // response's usage), as ShapeReport carries them.
+  const ShapeReport& usage() const { return usage_; }
   uint64_t events() const { return events_; }
   // Problems found, "event 3: sequence_number 5, expected 4" and the like.
   const std::vector<std::string>& problems() const { return problems_; }
@@ -52,9 +56,12 @@ class StreamChecker {
   const std::string& error_code() const { return error_code_; }
 
  private:
+  void keep_usage(const ShapeReport& r);
+
   Surface surface_;
   StreamVerdict verdict_ = StreamVerdict::kInProgress;
   bool usage_seen_ = false;
+  ShapeReport usage_;  // only the counters are used
   uint64_t events_ = 0;
   std::optional<int64_t> last_seq_;
   std::vector<std::string> problems_;

@@ -50,6 +50,9 @@ TEST(StreamCheck, ChatWithDoneIsCompleted) {
   EXPECT_EQ(c.verdict(), StreamVerdict::kCompleted) << problems(c);
   EXPECT_TRUE(c.terminal_seen());
   EXPECT_TRUE(c.usage_seen());
+  EXPECT_EQ(c.usage().input_tokens, 1);
+  EXPECT_EQ(c.usage().output_tokens, 2);
+  EXPECT_EQ(c.usage().total_tokens, 3);
   EXPECT_EQ(c.events(), 4u);
 }
 

@@ -236,13 +236,16 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
     co_return a;
   }
   pool.release(std::move(conn));
-  a.cls = contract::classify_response(head->status, *body, head->headers, gw_.clock().wall());
+  // One parse: classification, shape and usage together.
+  auto checked = contract::check_answer(rt.cfg.surface, head->status, *body, head->headers,
+                                        gw_.clock().wall());
+  a.cls = std::move(checked.cls);
   if (!ok) {
     a.reason = a.cls.reason;
     a.error_message = provider_message(*body);
     co_return a;
   }
-  const auto shape = contract::check_response_shape(rt.cfg.surface, *body);
+  const auto& shape = checked.shape;
   st.rec.shape_drift = shape.drift;
   st.rec.shape_mismatches = shape.mismatches;
   st.rec.response_shape_observed = std::string(contract::shape_verdict_name(shape.verdict));
@@ -253,7 +256,7 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
       co_return a;
     }
   }
-  read_usage(st, rt.cfg.surface, *body);
+  record_usage(st, shape);
   if (rt.cfg.surface != st.surface) {
     // Cross-surface: the client gets its own surface, checked like any answer.
     auto translated =
@@ -392,6 +395,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
     }
   }
   const auto verdict = checker.finish();
+  if (checker.usage_seen()) record_usage(st, checker.usage());
   st.rec.stream_verdict = std::string(contract::stream_verdict_name(verdict));
   const bool clean = verdict == contract::StreamVerdict::kCompleted ||
                      verdict == contract::StreamVerdict::kIncomplete;

@@ -244,6 +244,30 @@ TEST_F(GatewayTest, StreamsAndAnswersReuseOneUpstreamConnection) {
       << m;
 }
 
+// Usage reaches the evidence record from a JSON answer and from a stream's
+// include_usage chunk (the counters only, no content).
+TEST_F(GatewayTest, EvidenceRecordsUsageOfAnswersAndStreams) {
+  Upstream primary({}, "p");
+  start(primary, nullptr);
+  ASSERT_EQ(chat().status, 200);
+  const std::string with_usage =
+      R"({"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},)"
+      R"("messages":[{"role":"user","content":"hi"}]})";
+  ASSERT_EQ(chat(with_usage).status, 200);
+  ASSERT_EQ(chat(kChatStream).status, 200);
+  gw_->stop();
+  const auto records = sink_->records();
+  ASSERT_EQ(records.size(), 3u);
+  for (int i = 0; i < 2; ++i) {
+    SCOPED_TRACE(i);
+    ASSERT_TRUE(records[i].prompt_tokens.has_value());
+    ASSERT_TRUE(records[i].completion_tokens.has_value());
+    EXPECT_GT(*records[i].completion_tokens, 0);
+    EXPECT_EQ(records[i].total_tokens, *records[i].prompt_tokens + *records[i].completion_tokens);
+  }
+  EXPECT_FALSE(records[2].total_tokens.has_value());  // a stream without include_usage
+}
+
 TEST_F(GatewayTest, ShapeMismatchFallsBack) {
   Upstream primary({"drift_renamed"}, "p");
   Upstream fallback({}, "f");

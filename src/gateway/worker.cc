@@ -329,20 +329,10 @@ std::optional<std::string> Worker::translate_for(RequestState& st, Surface route
 }
 
 // Token counts are read in the serving route's surface (prompt/completion or input/output).
-void Worker::read_usage(RequestState& st, Surface upstream, const std::string& body) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  simdjson::dom::object usage;
-  if (parser.parse(body).get(doc) || doc["usage"].get_object().get(usage)) return;
-  const bool chat = upstream == Surface::kChatCompletions;
-  auto get = [&](const char* k) -> std::optional<int64_t> {
-    int64_t v;
-    if (usage[k].get_int64().get(v)) return std::nullopt;
-    return v;
-  };
-  st.rec.prompt_tokens = get(chat ? "prompt_tokens" : "input_tokens");
-  st.rec.completion_tokens = get(chat ? "completion_tokens" : "output_tokens");
-  st.rec.total_tokens = get("total_tokens");
+void Worker::record_usage(RequestState& st, const contract::ShapeReport& counted) {
+  st.rec.prompt_tokens = counted.input_tokens;
+  st.rec.completion_tokens = counted.output_tokens;
+  st.rec.total_tokens = counted.total_tokens;
 }
 
 void Worker::finish(RequestState& st) {

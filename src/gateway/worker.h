@@ -10,6 +10,7 @@
 #include "base/random.h"
 #include "contract/error_class.h"
 #include "contract/request_check.h"
+#include "contract/shape_check.h"
 #include "evidence/evidence_record.h"
 #include "evidence/evidence_sink.h"
 #include "gateway/gateway.h"
@@ -45,7 +46,9 @@ class Worker {
   net::Task<Attempt> relay_stream(net::Exchange& ex, RequestState& st, RouteRuntime& rt,
                                   net::UpstreamConnection& conn, const net::UpstreamHead& head,
                                   Attempt a);
-  void read_usage(RequestState& st, contract::Surface upstream, const std::string& body);
+  // Usage counters of the upstream's answer or stream (prompt/input,
+  // completion/output, total) into the evidence record.
+  void record_usage(RequestState& st, const contract::ShapeReport& counted);
   // Cross-surface routes: translates the request once for `route_surface`;
   // the ineligible field's name when it cannot be carried.
   std::optional<std::string> translate_for(RequestState& st, contract::Surface route_surface);
