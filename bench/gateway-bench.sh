@@ -4,15 +4,22 @@
 # upstream and wrk on core 1, each proxy on core 0, interleaved runs.
 #
 #   bench/gateway-bench.sh [--mode json|sse] [--conns "1 16 64"] [--reps 3] [--duration 10s]
+#                          [--busy-poll-us N]
+# --busy-poll-us N adds a second gateway, `readygate-poll`, started with
+# `serve --busy-poll-us N`, measured in the same interleaved run.
 # Needs nginx and wrk (READYGATE_SETUP_BENCH=1 scripts/setup.sh) and a
 # release build (scripts/build.sh release).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${READYGATE_BIN:-$root/build/release/src/cli/readygate}
 harness="$root/../shared/bench/proxy-bench.sh"
-mode=json args=()
+mode=json args=() poll=0
 while [ $# -gt 0 ]; do
-  case $1 in --mode) mode=$2; args+=("$1" "$2"); shift 2;; *) args+=("$1"); shift;; esac
+  case $1 in
+    --mode) mode=$2; args+=("$1" "$2"); shift 2;;
+    --busy-poll-us) poll=$2; shift 2;;
+    *) args+=("$1"); shift;;
+  esac
 done
 [ -x "$bin" ] || { echo "no binary at $bin: scripts/build.sh release" >&2; exit 2; }
 work=$(mktemp -d -t gateway-bench.XXXXXX)
@@ -30,10 +37,20 @@ chains:
 evidence: {path: $work/evidence.jsonl, environment: bench}
 YAML
 taskset -c 0 "$bin" serve --config "$work/bench.yaml" 2>"$work/serve.err" &
-gw=$!
-trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true' EXIT
+gws=($!)
+targets=(--target "readygate=http://127.0.0.1:18095")
+if [ "$poll" != 0 ]; then
+  sed -e 's/^listen: 127.0.0.1:18095/listen: 127.0.0.1:18096/' -e "s|evidence.jsonl|evidence-poll.jsonl|" \
+    "$work/bench.yaml" > "$work/bench-poll.yaml"
+  taskset -c 0 "$bin" serve --config "$work/bench-poll.yaml" --busy-poll-us "$poll" 2>"$work/serve-poll.err" &
+  gws+=($!)
+  targets+=(--target "readygate-poll=http://127.0.0.1:18096")
+fi
+trap 'kill "${gws[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 sleep 0.5
-"$harness" "${args[@]}" --target "readygate=http://127.0.0.1:18095"
-kill -TERM $gw; wait $gw || true
-echo "evidence records written: $(grep -c '"run_id"' "$work/evidence.jsonl" || true); dropped lines: $(grep -c evidence_dropped "$work/evidence.jsonl" || true)"
+"$harness" "${args[@]}" "${targets[@]}"
+kill -TERM "${gws[@]}"; wait "${gws[@]}" || true
+for f in "$work"/evidence*.jsonl; do
+  echo "$(basename "$f"): evidence records written: $(grep -c '"run_id"' "$f" || true); dropped lines: $(grep -c evidence_dropped "$f" || true)"
+done
 echo "gateway metrics and logs: $work"
