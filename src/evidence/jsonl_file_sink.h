@@ -3,9 +3,12 @@
 // batching whatever has queued into one write and one fflush per batch.
 // Once woken, the writer lingers up to kLinger (or until kBatch records wait)
 // before taking the batch: under load that is one wake-up and one write per
-// batch instead of one per request or two on the data path's core. A record
-// therefore reaches the file at most about kLinger after submit(); flush()
-// and close() do not linger.
+// batch instead of one per request or two on the data path's core. While
+// batches keep coming the writer naps kLinger between them and submit() does
+// not notify it at all (no futex syscall on the request path); only after a
+// linger with no record does it sleep until the next submit() wakes it. A
+// record therefore reaches the file at most about kLinger after submit();
+// flush() and close() do not linger.
 //
 // submit() never waits for I/O: it takes a short lock, and when `capacity`
 // records are already waiting it counts a drop instead. Drops are never
@@ -87,6 +90,7 @@ class JsonlFileSink final : public EvidenceSink {
   uint64_t flush_done_ = 0;
   bool paused_ = false;
   bool stopping_ = false;
+  bool writer_idle_ = false;  // the writer waits without a deadline: submit must notify
 
   std::atomic<uint64_t> written_{0};
   std::atomic<uint64_t> dropped_{0};

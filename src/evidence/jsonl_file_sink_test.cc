@@ -62,6 +62,30 @@ TEST_F(JsonlFileSinkTest, WritesOneParseableLinePerSubmit) {
   }
 }
 
+// Without flush(): the writer finds records itself, whether it was asleep
+// (the first submit must wake it) or napping between busy batches (submit
+// does not notify it then). A lost wake-up would leave a record queued
+// forever; the wait below is a bound on that, not a timing assertion.
+TEST_F(JsonlFileSinkTest, RecordsReachTheFileWithoutFlushAfterIdleAndWhileBusy) {
+  auto sink = open(64);
+  auto wait_written = [&](uint64_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (sink->written() < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    return sink->written();
+  };
+  sink->submit(record(0));  // writer asleep since open
+  EXPECT_EQ(wait_written(1), 1u);
+  for (int i = 1; i <= 20; ++i) {  // back to back: most land while it naps
+    sink->submit(record(i));
+    if (i % 5 == 0) {
+      EXPECT_EQ(wait_written(i + 1), static_cast<uint64_t>(i + 1));
+    }
+  }
+  EXPECT_EQ(wait_written(21), 21u);
+  EXPECT_EQ(lines().size(), 21u);
+}
+
 TEST_F(JsonlFileSinkTest, FullQueueCountsDropsInsteadOfBlocking) {
   auto sink = open(1);
   sink->pause_writer_for_test();

@@ -176,6 +176,26 @@ HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, Handler handle
       threading_(threading),
       acceptor_(io) {}
 
+// Keeps one timer due within kPeriod on the server's io_context. The reactor
+// re-arms its timerfd (a timerfd_settime syscall) whenever a new deadline
+// becomes the earliest; with few connections every per-operation deadline
+// (Beast's stream timeouts, seconds away) did, four syscalls per proxied
+// request. Behind an anchor at most kPeriod away they never are. Its own
+// strand: the server may run on several threads.
+struct HttpServer::DeadlineAnchor {
+  static constexpr std::chrono::milliseconds kPeriod{500};
+  explicit DeadlineAnchor(asio::io_context& io) : timer(asio::make_strand(io)) {}
+  asio::steady_timer timer;
+  bool stopped = false;  // touched on the timer's strand only
+
+  static void arm(const std::shared_ptr<DeadlineAnchor>& a) {
+    a->timer.expires_after(kPeriod);
+    a->timer.async_wait([a](error_code ec) {
+      if (!ec && !a->stopped) arm(a);
+    });
+  }
+};
+
 HttpServer::~HttpServer() = default;
 
 std::expected<tcp::endpoint, std::string> HttpServer::listen(const std::string& host,
@@ -201,10 +221,19 @@ std::expected<tcp::endpoint, std::string> HttpServer::listen(const std::string& 
   return acceptor_.local_endpoint();
 }
 
-void HttpServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+void HttpServer::start() {
+  anchor_ = std::make_shared<DeadlineAnchor>(io_);
+  asio::post(anchor_->timer.get_executor(), [a = anchor_] { DeadlineAnchor::arm(a); });
+  asio::co_spawn(io_, accept_loop(), asio::detached);
+}
 
 void HttpServer::stop() {
   stopping_ = true;
+  if (anchor_)
+    asio::post(anchor_->timer.get_executor(), [a = anchor_] {
+      a->stopped = true;
+      a->timer.cancel();
+    });
   asio::post(io_, [this] {
     error_code ec;
     acceptor_.close(ec);

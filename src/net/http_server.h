@@ -130,6 +130,9 @@ class HttpServer {
     std::atomic<uint64_t> rejected{0};
   };
   std::shared_ptr<Counters> counters_ = std::make_shared<Counters>();
+  // See DeadlineAnchor in http_server.cc; shared with its own handler.
+  struct DeadlineAnchor;
+  std::shared_ptr<DeadlineAnchor> anchor_;
 };
 
 // An OpenAI-shaped JSON error response (used for transport-level rejects
