@@ -268,6 +268,29 @@ TEST_F(GatewayTest, EvidenceRecordsUsageOfAnswersAndStreams) {
   EXPECT_FALSE(records[2].total_tokens.has_value());  // a stream without include_usage
 }
 
+// Breaker open and no other route: 503 no_route_available without an
+// attempt. (This path once freed a message twice under g++ 12; ASan.)
+TEST_F(GatewayTest, OpenBreakerWithoutFallbackAnswers503NoRouteAvailable) {
+  Upstream primary({"unavailable"}, "p");
+  start(primary, nullptr);
+  auto first = chat();
+  EXPECT_EQ(first.status, 503);
+  EXPECT_EQ(first.header("x-readygate-attempts"), "3");
+  for (int i = 0; i < 3; ++i) {
+    auto r = chat();
+    ASSERT_EQ(r.status, 503) << r.body;
+    const auto body = nlohmann::json::parse(r.body);
+    EXPECT_EQ(body["error"]["code"], "no_route_available");
+    EXPECT_EQ(r.header("x-should-retry"), "false");
+  }
+  EXPECT_EQ(primary.requests().size(), 3u);  // nothing reached it once open
+  gw_->stop();
+  const auto records = sink_->records();
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[3].fallback_decision, "skipped:primary:breaker_open;no_route_available");
+  EXPECT_TRUE(records[3].attempts.empty());
+}
+
 TEST_F(GatewayTest, ShapeMismatchFallsBack) {
   Upstream primary({"drift_renamed"}, "p");
   Upstream fallback({}, "f");

@@ -221,10 +221,10 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
   st.rec.chain = st.facts.model;
   st.chain = gw_.config().find_chain(st.facts.model);
   if (!st.chain) {
-    co_await send_error(ex, st, 404, "invalid_request_error",
-                        "The model '" + sanitize_text(st.facts.model) +
-                            "' is not configured on this gateway.",
-                        "model_not_found", "model");
+    // Named, not a temporary in the co_await expression (g++ 12 mishandles those).
+    const std::string message =
+        "The model '" + sanitize_text(st.facts.model) + "' is not configured on this gateway.";
+    co_await send_error(ex, st, 404, "invalid_request_error", message, "model_not_found", "model");
     finish(st);
     co_return;
   }
@@ -307,11 +307,15 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
   d += st.rec.routes_tried.empty() ? "no_route_available" : "exhausted";
   st.rec.fallback_decision = d;
   if (st.last_status == 0) {
-    co_await send_error(ex, st, 503, "server_error",
-                        st.rec.routes_tried.empty()
-                            ? "No route is available for this model right now (circuit open)."
-                            : st.last_message,
-                        st.rec.routes_tried.empty() ? "no_route_available" : st.last_code);
+    // Named locals: a std::string temporary from `?:` inside the co_await
+    // expression was destroyed twice by g++ 12 (ASan: double free whenever an
+    // open breaker left no route).
+    const bool none_ran = st.rec.routes_tried.empty();
+    const std::string message =
+        none_ran ? std::string("No route is available for this model right now (circuit open).")
+                 : st.last_message;
+    const std::string code = none_ran ? std::string("no_route_available") : st.last_code;
+    co_await send_error(ex, st, 503, "server_error", message, code);
   } else {
     co_await send_error(ex, st, st.last_status, st.last_type, st.last_message, st.last_code);
   }
