@@ -186,7 +186,8 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
   // while idle; a failure before any response byte then earns one fresh
   // connection (not an attempt: nothing reached the provider's handler).
   for (int tries = 0; tries < 2 && !head; ++tries) {
-    auto c = co_await pool.acquire(remaining(gw_.clock().now(), deadline, to.connect));
+    // The second try takes a new connection: another idle one may be just as stale.
+    auto c = co_await pool.acquire(remaining(gw_.clock().now(), deadline, to.connect), tries > 0);
     if (!c) {
       a.cls = contract::classify_transport(c.error());
       a.reason = a.cls.reason;

@@ -1,5 +1,9 @@
 #include "net/upstream.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <array>
 
 #include <openssl/ssl.h>
@@ -52,6 +56,13 @@ void UpstreamConnection::close() {
   error_code ec;
   std::visit([&](auto& s) { lowest(s).socket().close(ec); }, stream_);
   broken_ = true;
+}
+
+bool UpstreamConnection::peer_closed() {
+  char byte;
+  const int fd = std::visit([](auto& s) { return lowest(s).socket().native_handle(); }, stream_);
+  const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
 bool UpstreamConnection::done() const { return parser_ && parser_->is_done(); }
@@ -163,19 +174,32 @@ Task<std::expected<std::string, TransportError>> UpstreamConnection::read_all(
 }
 
 UpstreamPool::UpstreamPool(asio::io_context& io, UpstreamTarget target,
-                           asio::ssl::context* tls_ctx, size_t max_idle)
-    : io_(io), target_(std::move(target)), tls_ctx_(tls_ctx), max_idle_(max_idle) {}
+                           asio::ssl::context* tls_ctx, size_t max_idle,
+                           std::chrono::milliseconds check_idle_after)
+    : io_(io),
+      target_(std::move(target)),
+      tls_ctx_(tls_ctx),
+      max_idle_(max_idle),
+      check_idle_after_(check_idle_after) {}
 
 void UpstreamPool::release(std::unique_ptr<UpstreamConnection> c) {
   if (!c || !c->reusable() || idle_.size() >= max_idle_) return;
+  c->idle_since = std::chrono::steady_clock::now();
   idle_.push_back(std::move(c));
 }
 
 Task<std::expected<std::unique_ptr<UpstreamConnection>, TransportError>> UpstreamPool::acquire(
-    std::chrono::milliseconds connect_deadline) {
-  if (!idle_.empty()) {
+    std::chrono::milliseconds connect_deadline, bool fresh) {
+  // Most recently used first; one that sat idle a while is checked first,
+  // so a burst after a quiet spell does not walk into closed connections
+  // (each would cost a failed attempt, and enough of them open the breaker).
+  while (!fresh && !idle_.empty()) {
     auto c = std::move(idle_.back());
     idle_.pop_back();
+    if (std::chrono::steady_clock::now() - c->idle_since >= check_idle_after_ && c->peer_closed()) {
+      ++stats_.stale_discarded;
+      continue;  // destroyed: closed
+    }
     ++stats_.reuses;
     c->reused = true;
     co_return c;

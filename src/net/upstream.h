@@ -67,6 +67,11 @@ class UpstreamConnection {
   // Set by the pool when this connection was idle before: a failure before
   // any response byte may then be a stale keep-alive, worth one reconnect.
   bool reused = false;
+  // When the pool took it back (for the idle check in acquire()).
+  std::chrono::steady_clock::time_point idle_since{};
+  // True when the peer closed the connection (or sent bytes nobody asked
+  // for) while it sat idle: a non-blocking MSG_PEEK, no wait.
+  bool peer_closed();
   // True when the response ended cleanly and the server allows reuse.
   bool reusable() const;
   void close();
@@ -85,19 +90,25 @@ struct PoolStats {
   uint64_t connects = 0;
   uint64_t reuses = 0;
   uint64_t connect_failures = 0;
+  uint64_t stale_discarded = 0;  // idle connections found closed by the peer
 };
 
 // Keep-alive connections to one upstream.
 class UpstreamPool {
  public:
   // `tls_ctx` must outlive the pool; null for plain HTTP targets.
+  // Idle connections older than `check_idle_after` are checked for a close
+  // by the peer before reuse (servers drop idle keep-alive connections after
+  // their own timeout, nginx after 65 s by default).
   UpstreamPool(asio::io_context& io, UpstreamTarget target, asio::ssl::context* tls_ctx,
-               size_t max_idle = 64);
+               size_t max_idle = 64,
+               std::chrono::milliseconds check_idle_after = std::chrono::seconds(1));
 
-  // An idle connection, or a new one (resolve + connect + TLS handshake
-  // within `connect_deadline`).
+  // An idle connection the peer has not closed, or a new one (resolve +
+  // connect + TLS handshake within `connect_deadline`). `fresh`: never an
+  // idle one (the retry after a reused connection turned out stale).
   Task<std::expected<std::unique_ptr<UpstreamConnection>, contract::TransportError>> acquire(
-      std::chrono::milliseconds connect_deadline);
+      std::chrono::milliseconds connect_deadline, bool fresh = false);
   // Returns a connection after a complete response; closed if not reusable.
   void release(std::unique_ptr<UpstreamConnection> c);
 
@@ -110,6 +121,7 @@ class UpstreamPool {
   UpstreamTarget target_;
   asio::ssl::context* tls_ctx_;
   size_t max_idle_;
+  std::chrono::milliseconds check_idle_after_;
   std::deque<std::unique_ptr<UpstreamConnection>> idle_;
   PoolStats stats_;
 };

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <unistd.h>
 
 #include "net/http_server.h"
@@ -168,6 +170,102 @@ TEST_F(UpstreamTlsTest, HostNameMismatchIsRejected) {
   // The certificate names localhost only; 127.0.0.1 is not in it.
   UpstreamPool pool(io, {"127.0.0.1", server.port(), true}, ctx.get());
   EXPECT_EQ(get_once(io, pool), std::unexpected(TransportError::kTls));
+}
+
+// A plain server that answers each connection's first request with a
+// keep-alive response and then closes it, as servers drop idle keep-alive
+// connections after their own timeout. `closed` counts the closes done.
+class ClosingServer {
+ public:
+  ClosingServer() {
+    port_ = acceptor_.local_endpoint().port();
+    thread_ = std::thread([this] {
+      for (;;) {
+        error_code ec;
+        tcp::socket sock(io_);
+        acceptor_.accept(sock, ec);
+        if (ec) return;
+        std::string got;
+        char buf[1024];
+        while (got.find("\r\n\r\n") == std::string::npos) {
+          const size_t n = sock.read_some(asio::buffer(buf), ec);
+          if (ec) break;
+          got.append(buf, n);
+        }
+        asio::write(sock,
+                    asio::buffer(std::string_view(
+                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")),
+                    ec);
+        sock.close(ec);  // loopback: the FIN is queued at the client when this returns
+        ++closed;
+      }
+    });
+  }
+  ~ClosingServer() {
+    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);  // wakes the blocked accept()
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+  std::atomic<int> closed{0};
+
+ private:
+  asio::io_context io_;
+  tcp::acceptor acceptor_{io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST(UpstreamPool, IdleConnectionClosedByThePeerIsDiscardedNotReused) {
+  ClosingServer server;
+  asio::io_context io;
+  UpstreamPool pool(io, {"127.0.0.1", server.port(), false}, nullptr, 64, 0ms);
+  ASSERT_EQ(get_once(io, pool), 200);
+  EXPECT_EQ(pool.idle(), 1u);  // the response said keep-alive
+  while (server.closed.load() < 1) std::this_thread::yield();
+  // Without the check this request would be sent on the closed connection.
+  ASSERT_EQ(get_once(io, pool), 200);
+  EXPECT_EQ(pool.stats().stale_discarded, 1u);
+  EXPECT_EQ(pool.stats().reuses, 0u);
+  EXPECT_EQ(pool.stats().connects, 2u);
+}
+
+TEST(UpstreamPool, LiveIdleConnectionIsReusedAndFreshSkipsTheIdleOnes) {
+  asio::io_context server_io;
+  ServerLimits limits;
+  HttpServer server(server_io, limits, [](Exchange& ex) -> Task<void> {
+    http::response<http::string_body> res{http::status::ok, 11};
+    res.body() = "ok";
+    res.prepare_payload();
+    co_await ex.send(std::move(res));
+  });
+  auto ep = server.listen("127.0.0.1", 0);
+  ASSERT_TRUE(ep.has_value());
+  server.start();
+  std::thread t([&] { server_io.run(); });
+  asio::io_context io;
+  UpstreamPool pool(io, {"127.0.0.1", ep->port(), false}, nullptr, 64, 0ms);
+  EXPECT_EQ(get_once(io, pool), 200);
+  EXPECT_EQ(get_once(io, pool), 200);  // checked (0 ms), alive: reused
+  EXPECT_EQ(pool.stats().reuses, 1u);
+  EXPECT_EQ(pool.stats().stale_discarded, 0u);
+  std::unique_ptr<UpstreamConnection> fresh;
+  asio::co_spawn(
+      io,
+      [&]() -> Task<void> {
+        auto c = co_await pool.acquire(2s, /*fresh=*/true);
+        if (c) fresh = std::move(*c);
+      },
+      asio::detached);
+  io.restart();
+  io.run();
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_FALSE(fresh->reused);
+  EXPECT_EQ(pool.idle(), 1u);  // the idle one stayed in the pool
+  EXPECT_EQ(pool.stats().connects, 2u);
+  fresh.reset();
+  server.stop();
+  server_io.stop();
+  t.join();
 }
 
 TEST(UpstreamPool, RefusedConnectionIsATransportError) {
