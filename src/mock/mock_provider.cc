@@ -85,7 +85,7 @@ std::string html_page(int status) {
 }  // namespace
 
 MockProvider::MockProvider(net::asio::io_context& io, const MockOptions& opts)
-    : opts_(opts), started_(SystemClock::instance().now()) {
+    : opts_(opts), started_(SystemClock::instance().now()), io_(io) {
   std::vector<FaultRule> rules;
   for (const auto& spec : opts.fault_specs) {
     auto parsed = parse_fault_spec(spec);
@@ -110,6 +110,31 @@ MockProvider::MockProvider(net::asio::io_context& io, const MockOptions& opts)
   server_ = std::make_unique<net::HttpServer>(
       io, limits, [this](net::Exchange& ex) { return handle(ex); },
       opts.threads <= 1 ? net::Threading::kOneThread : net::Threading::kAnyThreads);
+  group_commit_ = log_.is_open() && opts.log_flush_ms == 0 && opts.threads <= 1;
+  if (group_commit_) {
+    commit_waiters_ = std::make_unique<net::asio::steady_timer>(io);
+    commit_waiters_->expires_at(net::asio::steady_timer::time_point::max());
+  }
+}
+
+net::Task<void> MockProvider::log_request(const LoggedRequest& rec) {
+  if (!group_commit_) {
+    log_.write(rec);
+    co_return;
+  }
+  log_.append(rec);
+  if (!commit_scheduled_) {
+    // Runs after the handlers already queued in this pass: their lines
+    // join this write.
+    commit_scheduled_ = true;
+    net::asio::post(io_, [this] {
+      commit_scheduled_ = false;
+      log_.commit();
+      commit_waiters_->cancel();
+    });
+  }
+  net::error_code ec;  // operation_aborted: the commit woke us
+  co_await commit_waiters_->async_wait(net::use_ec(ec));
 }
 
 MockProvider::~MockProvider() = default;
@@ -151,7 +176,7 @@ net::Task<void> MockProvider::handle(net::Exchange& ex) {
   const auto surface = contract::surface_from_path(rec.path);
   if (req.method() == http::verb::get && (rec.path == "/healthz" || rec.path == "/readyz")) {
     rec.status = 200;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(json_response(200, "{\"status\":\"ok\"}"));
     co_return;
   }
@@ -164,13 +189,13 @@ net::Task<void> MockProvider::handle(net::Exchange& ex) {
     }
     body += "]}";
     rec.status = 200;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(json_response(200, std::move(body)));
     co_return;
   }
   if (!surface) {
     rec.status = 404;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(net::json_error_response(
         404, "invalid_request_error", "Unknown request URL: " + rec.path + ".", "",
         "unknown_url"));
@@ -178,7 +203,7 @@ net::Task<void> MockProvider::handle(net::Exchange& ex) {
   }
   if (req.method() != http::verb::post) {
     rec.status = 405;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(net::json_error_response(405, "invalid_request_error",
                                              "Only POST is supported on " + rec.path + "."));
     co_return;
@@ -205,7 +230,7 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
                            opts_.api_keys.end());
   if (!key_ok) {
     rec.status = 401;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(net::json_error_response(
         401, "invalid_request_error",
         key.empty() ? "You didn't provide an API key. Send it as 'Authorization: Bearer KEY'."
@@ -217,7 +242,7 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
   auto facts = contract::check_request(surface, req.body());
   if (!facts) {
     rec.status = facts.error().status;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(json_response(static_cast<unsigned>(facts.error().status),
                                   contract::error_body_json(facts.error())));
     co_return;
@@ -231,7 +256,7 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
   auto choice = plan_->choose(surface, fault_spec, fault_id);
   if (!choice) {
     rec.status = 400;
-    log_.write(rec);
+    co_await log_request(rec);
     co_await finish(net::json_error_response(400, "invalid_request_error",
                                              std::string(kFaultHeader) + ": " + choice.error(),
                                              std::string(kFaultHeader)));
@@ -248,7 +273,7 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
                : kind == FaultKind::kHtml ? fault->status
                : (kind == FaultKind::kReset && fault->reset_before_headers) ? 0
                                                                              : 200;
-  log_.write(rec);
+  co_await log_request(rec);
 
   if (fault && fault->delay_ms > 0) co_await ex.sleep(std::chrono::milliseconds(fault->delay_ms));
 

@@ -50,6 +50,11 @@ class MockProvider {
   net::Task<void> handle(net::Exchange& ex);
   net::Task<void> handle_completion(net::Exchange& ex, contract::Surface surface,
                                     LoggedRequest& rec);
+  // Logs `rec` and returns once its line is in the file, so a reader of the
+  // log sees it before the response. With one thread and a per-line log,
+  // lines of requests handled in the same event-loop pass share one write
+  // (group commit); otherwise one write per line.
+  net::Task<void> log_request(const LoggedRequest& rec);
 
   MockOptions opts_;
   std::unique_ptr<FaultPlan> plan_;
@@ -59,6 +64,11 @@ class MockProvider {
   SteadyTime started_;
   std::atomic<uint64_t> seq_{0};
   std::unique_ptr<net::HttpServer> server_;
+  net::asio::io_context& io_;
+  bool group_commit_ = false;
+  bool commit_scheduled_ = false;
+  // Never expires; a commit cancels it to wake every request waiting on it.
+  std::unique_ptr<net::asio::steady_timer> commit_waiters_;
 };
 
 // Runs the provider until SIGINT/SIGTERM. Returns the process exit code.

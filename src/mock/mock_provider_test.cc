@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -134,6 +136,31 @@ TEST_F(MockProviderTest, FirstTwoRequestsFailThenSucceedAndTheLogShowsIt) {
     EXPECT_EQ(l["headers"]["authorization"], "[redacted]");
     EXPECT_EQ(l.dump().find("canary"), std::string::npos);
   }
+}
+
+// Group commit keeps the log's promise: whoever holds a response finds its
+// line (by x-request-id) already in the file, also when many requests share
+// one write.
+TEST_F(MockProviderTest, EveryResponseFindsItsLineAlreadyInTheLog) {
+  start({});
+  constexpr int kClients = 8, kEach = 10;
+  std::atomic<int> missing{0}, ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c)
+    clients.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r = post("/v1/chat/completions", kChat);
+        if (r.status != 200) continue;
+        ++ok;
+        std::ifstream in(log_path_);
+        std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (all.find("\"" + r.header("x-request-id") + "\"") == std::string::npos) ++missing;
+      }
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), kClients * kEach);
+  EXPECT_EQ(missing.load(), 0);
+  EXPECT_EQ(log_lines().size(), static_cast<size_t>(kClients * kEach));
 }
 
 TEST_F(MockProviderTest, RetryAfterHeadersAreSent) {

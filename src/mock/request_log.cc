@@ -115,6 +115,16 @@ void RequestLog::write(const LoggedRequest& r) {
   std::fflush(file_);
 }
 
+void RequestLog::append(const LoggedRequest& r) {
+  if (!file_) return;
+  std::string line = render_log_line(r);
+  line += '\n';
+  std::lock_guard lock(mu_);
+  pending_ += line;
+}
+
+void RequestLog::commit() { flush(); }
+
 void RequestLog::flush() {
   if (!file_) return;
   std::lock_guard lock(mu_);
