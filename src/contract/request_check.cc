@@ -1,5 +1,7 @@
 #include "contract/request_check.h"
 
+#include <cstring>
+
 #include <array>
 #include <limits>
 
@@ -272,9 +274,88 @@ Check check_responses(const object& o, RequestFacts* f) {
   return std::nullopt;
 }
 
+// A structural hash over the parsed value: a tag per node, string bytes
+// eight at a time. Deterministic and whitespace-insensitive.
+class Fingerprint {
+ public:
+  uint64_t of(const element& e) {
+    walk(e);
+    return mix(h_ ^ n_);
+  }
+
+ private:
+  static uint64_t mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+  }
+  void add(uint64_t v) {
+    h_ = (h_ ^ v) * 0x9e3779b97f4a7c15ULL;
+    h_ ^= h_ >> 29;
+    ++n_;
+  }
+  void add_bytes(std::string_view s) {
+    add(0x5354520000000000ULL | s.size());
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      add(w);
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, s.data() + i, s.size() - i);
+    add(tail);
+  }
+  void walk(const element& e) {
+    switch (e.type()) {
+      case element_type::ARRAY: {
+        add(1);
+        const array items = e.get_array().value_unsafe();  // named: range-for over the
+        for (element c : items) walk(c);                  // temporary result dangles
+        add(2);
+        break;
+      }
+      case element_type::OBJECT: {
+        add(3);
+        const object fields = e.get_object().value_unsafe();
+        for (auto kv : fields) {
+          add_bytes(kv.key);
+          walk(kv.value);
+        }
+        add(4);
+        break;
+      }
+      case element_type::STRING: add_bytes(e.get_string().value_unsafe()); break;
+      case element_type::INT64:
+        add(5);
+        add(static_cast<uint64_t>(e.get_int64().value_unsafe()));
+        break;
+      case element_type::UINT64:
+        add(6);
+        add(e.get_uint64().value_unsafe());
+        break;
+      case element_type::DOUBLE: {
+        const double d = e.get_double().value_unsafe();
+        uint64_t bits;
+        std::memcpy(&bits, &d, 8);
+        add(7);
+        add(bits);
+        break;
+      }
+      case element_type::BOOL: add(e.get_bool().value_unsafe() ? 8 : 9); break;
+      case element_type::NULL_VALUE: add(10); break;
+    }
+  }
+  uint64_t h_ = 0x243f6a8885a308d3ULL;
+  uint64_t n_ = 0;
+};
+
 }  // namespace
 
-std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string_view body) {
+std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string_view body,
+                                                    bool fingerprint_content) {
   auto root = parse_json(body);
   if (!root) return std::unexpected(invalid_request(std::string(kNotJson), ""));
   object o;
@@ -290,6 +371,12 @@ std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string
   Check err =
       surface == Surface::kChatCompletions ? check_chat(o, &facts) : check_responses(o, &facts);
   if (err) return std::unexpected(std::move(*err));
+  if (fingerprint_content) {
+    element content;
+    if (o.at_key(surface == Surface::kChatCompletions ? "messages" : "input").get(content) ==
+        simdjson::SUCCESS)
+      facts.content_fingerprint = Fingerprint().of(content);
+  }
   return facts;
 }
 

@@ -21,6 +21,10 @@ struct RequestFacts {
   std::optional<int64_t> max_output_tokens;   // max_completion_tokens | max_tokens | max_output_tokens
   bool has_tools = false;
   size_t input_items = 0;                     // messages[] or input[] length (1 for a string input)
+  // With `fingerprint_content`: a 64-bit hash of the messages / input value's
+  // JSON structure and contents, the same however the client spaced its
+  // JSON (key order counts). The built-in provider derives answers from it.
+  uint64_t content_fingerprint = 0;
 };
 
 // Checks `body` (JSON text) against `surface`'s required fields:
@@ -33,6 +37,7 @@ struct RequestFacts {
 //    instructions (string|null), stream (bool), max_output_tokens
 //    (integer >= 1), temperature, top_p, tools (array).
 // Invalid JSON, or a body that is not an object, gives param null.
-std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string_view body);
+std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string_view body,
+                                                    bool fingerprint_content = false);
 
 }  // namespace readygate::contract

@@ -201,3 +201,35 @@ TEST(RequestCheck, ErrorsNeverEchoRequestContent) {
 
 }  // namespace
 }  // namespace readygate::contract
+
+namespace readygate::contract {
+namespace {
+
+TEST(RequestFingerprint, SameContentAnySpacingSameFingerprint) {
+  const std::string a =
+      R"({"model":"m","messages":[{"role":"user","content":"hello there"}],"stream":true})";
+  const std::string b =
+      "{ \"model\" : \"m\",\n \"messages\" : [ { \"role\" : \"user\", \"content\" : \"hello there\" } ] }";
+  const std::string c = R"({"model":"m","messages":[{"role":"user","content":"hello therE"}]})";
+  const std::string d = R"({"model":"m","messages":[{"content":"hello there","role":"user"}]})";
+  auto fa = check_request(Surface::kChatCompletions, a, true);
+  auto fb = check_request(Surface::kChatCompletions, b, true);
+  auto fc = check_request(Surface::kChatCompletions, c, true);
+  auto fd = check_request(Surface::kChatCompletions, d, true);
+  ASSERT_TRUE(fa && fb && fc && fd);
+  EXPECT_NE(fa->content_fingerprint, 0u);
+  EXPECT_EQ(fa->content_fingerprint, fb->content_fingerprint);  // spacing and other fields ignored
+  EXPECT_NE(fa->content_fingerprint, fc->content_fingerprint);  // one byte of content
+  EXPECT_NE(fa->content_fingerprint, fd->content_fingerprint);  // key order counts
+  EXPECT_EQ(check_request(Surface::kChatCompletions, a)->content_fingerprint, 0u);  // not asked
+  // Responses: the input value, a string or items.
+  auto r1 = check_request(Surface::kResponses, R"({"model":"m","input":"1"})", true);
+  auto r2 = check_request(Surface::kResponses, R"({"model":"m","input":[{"role":"user","content":"1"}]})", true);
+  auto r3 = check_request(Surface::kResponses, R"({"model":"m", "input": "1"})", true);
+  ASSERT_TRUE(r1 && r2 && r3);
+  EXPECT_NE(r1->content_fingerprint, r2->content_fingerprint);
+  EXPECT_EQ(r1->content_fingerprint, r3->content_fingerprint);
+}
+
+}  // namespace
+}  // namespace readygate::contract

@@ -26,13 +26,12 @@ constexpr std::string_view kFaultHeader = "x-readygate-fault";
 constexpr std::string_view kFaultIdHeader = "x-readygate-fault-id";
 
 struct PromptFacts {
-  uint64_t content_hash = 0;
   std::optional<std::string> tool_name;
 };
 
-// Reads what the answer depends on: the messages/input (hashed) and whether
-// the model should call a tool (tools given, tool_choice not "none", and the
-// conversation does not already end with a tool result).
+// Whether the model should call a tool, and which: tools given, tool_choice
+// not "none", and the conversation does not already end with a tool result.
+// (The answer's seed is the contract's content fingerprint.)
 PromptFacts read_prompt(Surface s, const std::string& body) {
   PromptFacts f;
   thread_local simdjson::dom::parser parser;
@@ -40,7 +39,7 @@ PromptFacts read_prompt(Surface s, const std::string& body) {
   if (parser.parse(body).get(doc)) return f;
   const char* key = s == Surface::kChatCompletions ? "messages" : "input";
   simdjson::dom::element content;
-  if (!doc[key].get(content)) f.content_hash = fnv1a64(simdjson::minify(content));
+  if (doc[key].get(content)) return f;
   simdjson::dom::array tools;
   if (doc["tools"].get_array().get(tools) || tools.size() == 0) return f;
   std::string_view choice;
@@ -239,7 +238,7 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
     co_return;
   }
 
-  auto facts = contract::check_request(surface, req.body());
+  auto facts = contract::check_request(surface, req.body(), /*fingerprint_content=*/true);
   if (!facts) {
     rec.status = facts.error().status;
     co_await log_request(rec);
@@ -315,9 +314,8 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
   in.max_tokens = facts->max_output_tokens;
   in.answer_tokens = opts_.answer_tokens;
   in.include_usage = facts->include_usage;
-  auto prompt = read_prompt(surface, req.body());
-  in.content_hash = prompt.content_hash;
-  in.tool_name = prompt.tool_name;
+  in.content_hash = facts->content_fingerprint;
+  if (facts->has_tools) in.tool_name = read_prompt(surface, req.body()).tool_name;
   const int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
                               SystemClock::instance().wall().time_since_epoch())
                               .count();
