@@ -8,6 +8,7 @@
 // include_usage, then `data: [DONE]`; a failed response or error event
 // becomes the chat error payload, never a fake completion.
 #include <cctype>
+#include <vector>
 
 #include "base/json_text.h"
 #include "contract/stream_error.h"
@@ -40,10 +41,13 @@ class ResponsesToChat final : public StreamTranslator {
     std::string_view s;
     if (type == "response.output_text.delta" || type == "response.refusal.delta") {
       if (o["delta"].get_string().get(s) || s.empty()) return;
-      chunk_begin(*out);
-      *out += type == "response.output_text.delta" ? "{\"content\":" : "{\"refusal\":";
-      append_json_string(*out, s);
-      chunk_end(*out);
+      mark_part_streamed(o);
+      text_chunk(type == "response.output_text.delta", s, out);
+    } else if (type == "response.output_text.done" || type == "response.refusal.done") {
+      // A provider that sends a part's text only whole: the client still gets it, once.
+      const bool text = type == "response.output_text.done";
+      if (part_streamed(o) || o[text ? "text" : "refusal"].get_string().get(s) || s.empty()) return;
+      text_chunk(text, s, out);
     } else if (type == "response.output_item.added") {
       object item;
       if (o["item"].get_object().get(item) || item["type"].get_string().get(s) ||
@@ -66,7 +70,7 @@ class ResponsesToChat final : public StreamTranslator {
       if (has_resp && !resp["error"].get(err) && !err.is_null()) code = error_code(err);
       *out += error_frame_for(code);
     }
-    // Other events (lifecycle, *.done, reasoning) carry nothing a chat client reads.
+    // Other events (lifecycle, other *.done, reasoning) carry nothing a chat client reads.
   }
 
   bool ended() const override { return ended_; }
@@ -113,6 +117,33 @@ class ResponsesToChat final : public StreamTranslator {
     out += "},\"logprobs\":null,\"finish_reason\":";
     out += finish;
     out += "}]}\n\n";
+  }
+
+  void text_chunk(bool text, std::string_view s, std::string* out) const {
+    chunk_begin(*out);
+    *out += text ? "{\"content\":" : "{\"refusal\":";
+    append_json_string(*out, s);
+    chunk_end(*out);
+  }
+
+  // Content parts (item_id, content_index) that had at least one delta.
+  static std::string part_key(const object& o) {
+    std::string key(string_or(o, "item_id"));
+    int64_t index = 0;
+    if (!o["content_index"].get_int64().get(index)) key += "#" + std::to_string(index);
+    return key;
+  }
+  void mark_part_streamed(const object& o) {
+    std::string key = part_key(o);
+    for (const auto& k : streamed_parts_)
+      if (k == key) return;
+    streamed_parts_.push_back(std::move(key));
+  }
+  bool part_streamed(const object& o) const {
+    const std::string key = part_key(o);
+    for (const auto& k : streamed_parts_)
+      if (k == key) return true;
+    return false;
   }
 
   void arguments(std::string_view item_id, std::string_view delta, std::string* out) {
@@ -169,7 +200,8 @@ class ResponsesToChat final : public StreamTranslator {
 
   bool include_usage_;
   bool started_ = false, ended_ = false;
-  std::string prefix_;              // "data: {...,\"choices\":["
+  std::string prefix_;                       // "data: {...,\"choices\":["
+  std::vector<std::string> streamed_parts_;  // content parts that had deltas
   struct Call {
     std::string item_id;
     bool arguments_sent = false;

@@ -245,6 +245,37 @@ data: {"type":"response.function_call_arguments.delta","sequence_number":2,"item
   EXPECT_EQ(calls2.size(), 2u);
 }
 
+// A provider that sends a part's text only in output_text.done (no deltas):
+// the chat client still gets the text, and exactly once when deltas came.
+TEST(StreamTranslate, TextSentOnlyWholeStillReachesTheChatClientOnce) {
+  auto frame = [](const std::string& type, int seq, const std::string& rest) {
+    return "event: " + type + "\ndata: {\"type\":\"" + type + "\",\"sequence_number\":" +
+           std::to_string(seq) + "," + rest + "}\n\n";
+  };
+  const std::string resp_head =
+      R"("response":{"id":"resp_1","object":"response","created_at":1,"model":"m","status":)";
+  const std::string created = frame("response.created", 0, resp_head + R"("in_progress","output":[]})");
+  const std::string part = R"("item_id":"msg_1","output_index":0,"content_index":0,)";
+  const std::string done_text = R"("text":"whole answer")";
+  auto completed = [&](int seq) {
+    return frame("response.completed", seq,
+                 resp_head + R"("completed","output":[{"id":"msg_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"whole answer","annotations":[]}]}]})");
+  };
+  const StreamRun only_done = translate_frames(
+      kResp, {created, frame("response.output_text.done", 1, part + done_text), completed(2)});
+  EXPECT_EQ(only_done.verdict, StreamVerdict::kCompleted)
+      << (only_done.problems.empty() ? "" : only_done.problems[0]);
+  std::string finish;
+  EXPECT_EQ(chat_text(only_done, &finish), "whole answer");
+  EXPECT_EQ(finish, "stop");
+  const StreamRun with_deltas = translate_frames(
+      kResp, {created, frame("response.output_text.delta", 1, part + R"("delta":"whole ")"),
+              frame("response.output_text.delta", 2, part + R"("delta":"answer")"),
+              frame("response.output_text.done", 3, part + done_text), completed(4)});
+  EXPECT_EQ(with_deltas.verdict, StreamVerdict::kCompleted);
+  EXPECT_EQ(chat_text(with_deltas, &finish), "whole answer");
+}
+
 TEST(StreamTranslate, RoundTripKeepsTextAndFinish) {
   const auto a = answer(kChat, false);
   auto to_resp = make_stream_translator(kChat, kResp, {});
