@@ -73,6 +73,13 @@ http::response<http::string_body> json_response(unsigned status, std::string bod
   return res;
 }
 
+// The rate-limit headers OpenAI sends on every answer (fixed values).
+constexpr std::string_view kAnswerHeaderLines =
+    "openai-processing-ms: 1\r\n"
+    "x-ratelimit-limit-requests: 10000\r\n"
+    "x-ratelimit-remaining-requests: 9999\r\n"
+    "x-ratelimit-reset-requests: 6ms\r\n";
+
 std::string request_id(uint64_t seq, uint64_t salt) { return "req_" + hex_pair(salt, seq); }
 
 std::string html_page(int status) {
@@ -331,22 +338,27 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
                                                             : response_json(answer);
     if (kind == FaultKind::kDrift) body = apply_drift(surface, *fault, body);
     if (kind == FaultKind::kMalformedJson) body = body.substr(0, body.size() / 2) + "<!-- }";
+    if (kind != FaultKind::kTruncate && kind != FaultKind::kReset) {
+      // The common answer: head rendered without a Beast field map.
+      std::string lines(kAnswerHeaderLines);
+      lines += "x-request-id: ";
+      lines += rec.request_id;
+      lines += "\r\n";
+      co_await ex.send_raw(200, "application/json", lines, std::move(body));
+      co_return;
+    }
     auto res = json_response(200, std::move(body));
     res.set("openai-processing-ms", "1");
     res.set("x-ratelimit-limit-requests", "10000");
     res.set("x-ratelimit-remaining-requests", "9999");
     res.set("x-ratelimit-reset-requests", "6ms");
-    if (kind == FaultKind::kTruncate || kind == FaultKind::kReset) {
-      res.set("x-request-id", rec.request_id);
+    res.set("x-request-id", rec.request_id);
+    if (kind == FaultKind::kReset) {
+      ex.reset();
+    } else {  // truncate: the head and half the declared body
       const size_t n = res.body().size() / 2;
-      if (kind == FaultKind::kReset) {
-        ex.reset();
-      } else {
-        co_await ex.send_truncated(std::move(res), n);
-      }
-      co_return;
+      co_await ex.send_truncated(std::move(res), n);
     }
-    co_await finish(std::move(res));
     co_return;
   }
 

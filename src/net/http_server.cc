@@ -84,6 +84,34 @@ Task<bool> Exchange::send(http::response<http::string_body> res) {
   co_return true;
 }
 
+Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
+                              std::string_view header_lines, std::string body) {
+  if (closed_) co_return false;
+  responded_ = true;
+  scratch_.clear();
+  scratch_ += "HTTP/1.1 ";
+  char num[24];
+  scratch_.append(num, std::to_chars(num, num + sizeof num, status).ptr);
+  scratch_ += ' ';
+  scratch_ += http::obsolete_reason(static_cast<http::status>(status));
+  scratch_ += "\r\nContent-Type: ";
+  scratch_ += content_type;
+  scratch_ += "\r\n";
+  scratch_ += header_lines;
+  scratch_ += "Content-Length: ";
+  scratch_.append(num, std::to_chars(num, num + sizeof num, body.size()).ptr);
+  scratch_ += keep_alive_ ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+  const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(body)};
+  stream_.expires_after(limits_.write_timeout);
+  error_code ec;
+  co_await asio::async_write(stream_, bufs, use_ec(ec));
+  if (ec) {
+    reset();
+    co_return false;
+  }
+  co_return true;
+}
+
 Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
   if (closed_) co_return false;
   responded_ = true;

@@ -48,6 +48,11 @@ class Exchange {
   // Sends a whole response. Sets Content-Length and keep-alive from the
   // request. False when the write failed (the connection is then closed).
   Task<bool> send(http::response<http::string_body> res);
+  // The same for a hot path that knows its headers: the head is rendered
+  // from `content_type` and `header_lines` ("Name: value\r\n" each, no
+  // Content-Length or Connection) without building a Beast field map.
+  Task<bool> send_raw(unsigned status, std::string_view content_type,
+                      std::string_view header_lines, std::string body);
 
   // Starts a chunked response (the head only), then write_chunk() per piece
   // and end_stream() once. Each write flushes to the socket.

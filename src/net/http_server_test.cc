@@ -88,6 +88,32 @@ TEST_F(ServerFixture, OneThreadServerWithoutStrandsKeepsConnectionsAlive) {
   }
 }
 
+// send_raw: a parseable head with the given headers, Content-Length, keep-alive
+// across requests, and Connection: close when the client asked to close.
+TEST_F(ServerFixture, RawHeadResponsesParseAndKeepTheConnectionAlive) {
+  start([](Exchange& ex) -> Task<void> {
+    co_await ex.send_raw(201, "application/json", "x-one: 1\r\nx-two: two\r\n",
+                         "{\"target\":\"" + std::string(ex.request().target()) + "\"}");
+  });
+  auto s = connect();
+  for (int i = 0; i < 2; ++i) {
+    auto res = roundtrip(s, post("/r" + std::to_string(i), "b"));
+    EXPECT_EQ(res.result_int(), 201);
+    EXPECT_EQ(res.reason(), "Created");
+    EXPECT_EQ(res[http::field::content_type], "application/json");
+    EXPECT_EQ(res["x-one"], "1");
+    EXPECT_EQ(res["x-two"], "two");
+    EXPECT_EQ(res.body(), "{\"target\":\"/r" + std::to_string(i) + "\"}");
+    EXPECT_TRUE(res.keep_alive());
+  }
+  auto req = post("/last", "b");
+  req.keep_alive(false);
+  auto res = roundtrip(s, req);
+  EXPECT_EQ(res.result_int(), 201);
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(res[http::field::connection], "close");
+}
+
 TEST(ResponseHead, MatchesBeastsSerializerByteForByte) {
   http::response<http::string_body> res{http::status::too_many_requests, 11};
   res.set(http::field::content_type, "application/json");
