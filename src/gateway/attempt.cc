@@ -36,6 +36,27 @@ bool passes_to_client(std::string_view name) {
          (name.size() > 12 && iequals(name.substr(0, 12), "x-ratelimit-"));
 }
 
+void append_header_line(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
+// The upstream headers a client sees, as head lines. A name the provider
+// repeats keeps its last value (as Beast's set() did).
+std::string client_header_lines(const HeaderList& headers) {
+  std::string out;
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const auto& [k, v] = headers[i];
+    if (!passes_to_client(k)) continue;
+    bool later = false;
+    for (size_t j = i + 1; j < headers.size() && !later; ++j) later = iequals(headers[j].first, k);
+    if (!later) append_header_line(out, k, v);
+  }
+  return out;
+}
+
 // Breaker counts 5xx, timeouts, resets and shape failures; 4xx are the
 // client's or the account's problem, not the route's health.
 bool counts_against_breaker(const Classification& c, int status) {
@@ -274,20 +295,18 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
     }
     *body = std::move(*translated);
   }
-  http::response<http::string_body> res{http::status::ok, 11};
-  res.set(http::field::content_type, "application/json");
-  for (const auto& [k, v] : head->headers)
-    if (passes_to_client(k)) res.set(k, v);
-  res.set("x-readygate-route", rt.cfg.name);
-  res.set("x-readygate-attempts", std::to_string(st.total_attempts));
-  res.set("x-readygate-request-id", st.rec.request_id);
-  res.body() = std::move(*body);
+  // The head is rendered directly (no Beast field map): the provider's
+  // passed-through headers, then readygate's own.
+  std::string lines = client_header_lines(head->headers);
+  append_header_line(lines, "x-readygate-route", rt.cfg.name);
+  append_header_line(lines, "x-readygate-attempts", std::to_string(st.total_attempts));
+  append_header_line(lines, "x-readygate-request-id", st.rec.request_id);
   st.rec.status = 200;
   st.rec.first_byte_ms =
       std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
   a.served = true;
   a.committed = true;
-  if (!co_await ex.send(std::move(res))) {
+  if (!co_await ex.send_raw(200, "application/json", lines, std::move(*body))) {
     st.rec.status = 499;  // the client closed the connection before the answer reached it
     a.reason = "client went away";
     a.client_gone = true;

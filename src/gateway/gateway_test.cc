@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/headers.h"
 #include "contract/shape_check.h"
 #include "contract/sse_parser.h"
 #include "contract/stream_check.h"
@@ -289,6 +290,24 @@ TEST_F(GatewayTest, OpenBreakerWithoutFallbackAnswers503NoRouteAvailable) {
   ASSERT_EQ(records.size(), 4u);
   EXPECT_EQ(records[3].fallback_decision, "skipped:primary:breaker_open;no_route_available");
   EXPECT_TRUE(records[3].attempts.empty());
+}
+
+// The provider's request id and rate-limit headers reach the client with
+// readygate's own, once each; its other headers (Content-Length, Server...) do not.
+TEST_F(GatewayTest, AnswerCarriesTheProvidersRequestIdAndRateLimitHeaders) {
+  Upstream primary({}, "p");
+  start(primary, nullptr);
+  auto r = chat();
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("x-ratelimit-limit-requests"), "10000");
+  EXPECT_EQ(r.header("openai-processing-ms"), "1");
+  EXPECT_EQ(r.header("x-request-id").rfind("req_", 0), 0u) << r.header("x-request-id");
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(r.header("x-readygate-route"), "primary");
+  EXPECT_EQ(std::to_string(r.body.size()), r.header("content-length"));
+  size_t ids = 0;
+  for (const auto& [k, v] : r.headers) ids += iequals(k, "x-request-id") ? 1 : 0;
+  EXPECT_EQ(ids, 1u);
 }
 
 TEST_F(GatewayTest, ShapeMismatchFallsBack) {
