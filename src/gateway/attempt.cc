@@ -199,7 +199,9 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
   Attempt a;
   const auto& to = rt.cfg.timeouts;
   auto& pool = pool_for(rt);
-  auto req = upstream_request(st, rt);
+  std::string rewritten;  // only when the route rewrites the model
+  const std::string_view request_body = upstream_body(st, rt, &rewritten);
+  const std::string& head_prefix = rt.request_head[st.facts.stream ? 1 : 0];
   std::unique_ptr<net::UpstreamConnection> conn;
   std::optional<net::UpstreamHead> head;
   const SteadyTime t0 = gw_.clock().now();
@@ -216,7 +218,8 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
     }
     conn = std::move(*c);
     gw_.count_upstream_connection(rt.cfg.name, conn->reused);
-    auto sent = co_await conn->send(req, remaining(gw_.clock().now(), deadline, to.first_byte));
+    auto sent = co_await conn->send_raw(head_prefix, request_body,
+                                        remaining(gw_.clock().now(), deadline, to.first_byte));
     if (sent) {
       auto h = co_await conn->read_head(remaining(gw_.clock().now(), deadline, to.first_byte));
       if (h) {

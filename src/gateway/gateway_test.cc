@@ -310,6 +310,31 @@ TEST_F(GatewayTest, AnswerCarriesTheProvidersRequestIdAndRateLimitHeaders) {
   EXPECT_EQ(ids, 1u);
 }
 
+// The upstream request head is rendered once per route: the credential as a
+// bearer token, the route's extra headers (one replacing readygate's
+// User-Agent), the model rewrite in the body, a correct Content-Length, on
+// both the JSON and the stream head.
+TEST_F(GatewayTest, UpstreamRequestCarriesRouteHeadersCredentialAndModelRewrite) {
+  Upstream primary({}, "p");
+  start(primary, nullptr,
+        "    model: gpt-4o-2024-08-06\n    headers: {X-Team: search, User-Agent: team-agent/2}\n");
+  ASSERT_EQ(chat().status, 200);
+  ASSERT_EQ(chat(kChatStream).status, 200);
+  const auto reqs = primary.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  for (const auto& r : reqs) {
+    SCOPED_TRACE(r.dump());
+    EXPECT_EQ(r["status"], 200);  // the provider accepted the bearer key
+    EXPECT_EQ(r["model"], "gpt-4o-2024-08-06");
+    EXPECT_EQ(r["headers"]["x-team"], "search");
+    EXPECT_EQ(r["headers"]["user-agent"], "team-agent/2");
+    EXPECT_EQ(r["headers"]["authorization"], "[redacted]");
+    EXPECT_EQ(std::to_string(r["body_bytes"].get<size_t>()), r["headers"]["content-length"]);
+  }
+  EXPECT_EQ(reqs[0]["headers"]["accept"], "application/json");
+  EXPECT_EQ(reqs[1]["headers"]["accept"], "text/event-stream");
+}
+
 TEST_F(GatewayTest, ShapeMismatchFallsBack) {
   Upstream primary({"drift_renamed"}, "p");
   Upstream fallback({}, "f");

@@ -2,6 +2,7 @@
 
 #include "fleet/fleet_sync.h"
 #include "gateway/log.h"
+#include "net/http_server.h"
 #include "sanitize/sanitize.h"
 
 namespace readygate::gateway {
@@ -37,9 +38,29 @@ policy::BudgetConfig to_budget_config(const config::BudgetSettings& s) {
   return b;
 }
 
+// Renders with Beast once, so extra route headers replace ours exactly as
+// http::fields::set() does; the trailing blank line is left off.
+std::string render_request_head(const config::RouteConfig& r, const std::string& credential,
+                                bool stream) {
+  namespace http = net::http;
+  http::request<http::empty_body> req{http::verb::post, config::upstream_target(r), 11};
+  const bool default_port = (r.tls && r.port == 443) || (!r.tls && r.port == 80);
+  req.set(http::field::host, default_port ? r.host : r.host + ":" + std::to_string(r.port));
+  req.set(http::field::content_type, "application/json");
+  req.set(http::field::accept, stream ? "text/event-stream" : "application/json");
+  req.set(http::field::user_agent, "readygate/0.1");
+  if (!credential.empty()) req.set(http::field::authorization, "Bearer " + credential);
+  for (const auto& [k, v] : r.headers) req.set(k, v);
+  std::string head;
+  net::append_request_head(head, req);
+  head.resize(head.size() - 2);  // the blank line; Content-Length comes per request
+  return head;
+}
+
 RouteRuntime::RouteRuntime(const config::RouteConfig& c, std::string secret, UpstreamBudget* b)
     : cfg(c),
       credential(std::move(secret)),
+      request_head{render_request_head(c, credential, false), render_request_head(c, credential, true)},
       retry(to_retry_config(c.retry)),
       budget(b),
       breaker(to_breaker_config(c.breaker)) {

@@ -2,6 +2,7 @@
 // Decisions stay in policy/ (pure); this only pairs them with a lock.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,10 @@ struct RouteRuntime {
 
   const config::RouteConfig& cfg;
   const std::string credential;  // resolved secret; never logged
+  // The upstream request head without Content-Length and the blank line,
+  // rendered once (it holds the credential: never logged): [0] answers,
+  // [1] streams (Accept differs).
+  const std::array<std::string, 2> request_head;
   policy::RetryConfig retry;
   UpstreamBudget* budget;        // owned by RouteTable
   std::mutex mu;

@@ -94,28 +94,16 @@ net::Task<void> Worker::sleep_for(milliseconds d) {
   co_await t.async_wait(net::use_ec(ec));
 }
 
-http::request<http::string_body> Worker::upstream_request(const RequestState& st,
-                                                          const RouteRuntime& rt) const {
+std::string_view Worker::upstream_body(const RequestState& st, const RouteRuntime& rt,
+                                      std::string* rewritten) const {
   const auto& r = rt.cfg;
-  http::request<http::string_body> req{http::verb::post, config::upstream_target(r), 11};
-  const bool default_port = (r.tls && r.port == 443) || (!r.tls && r.port == 80);
-  req.set(http::field::host, default_port ? r.host : r.host + ":" + std::to_string(r.port));
-  req.set(http::field::content_type, "application/json");
-  req.set(http::field::accept, st.facts.stream ? "text/event-stream" : "application/json");
-  req.set(http::field::user_agent, "readygate/0.1");
-  if (!rt.credential.empty()) req.set(http::field::authorization, "Bearer " + rt.credential);
-  for (const auto& [k, v] : r.headers) req.set(k, v);
   // A route on the other surface gets the translated body (translate_for ran first).
   const std::string& body = r.surface == st.surface ? *st.body : st.translated->value().body;
-  if (!r.model.empty() && r.model != st.facts.model) {
-    auto doc = nlohmann::json::parse(body, nullptr, false);
-    doc["model"] = r.model;
-    req.body() = doc.dump();
-  } else {
-    req.body() = body;
-  }
-  req.prepare_payload();
-  return req;
+  if (r.model.empty() || r.model == st.facts.model) return body;
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  doc["model"] = r.model;
+  *rewritten = doc.dump();
+  return *rewritten;
 }
 
 net::Task<void> Worker::handle(net::Exchange& ex) {

@@ -57,8 +57,11 @@ class Worker {
                              std::string_view code, std::string_view param = {});
   net::Task<void> sleep_for(std::chrono::milliseconds d);
   net::UpstreamPool& pool_for(const RouteRuntime& rt);
-  net::http::request<net::http::string_body> upstream_request(const RequestState& st,
-                                                              const RouteRuntime& rt) const;
+  // The body sent upstream: the client's, the translated one, or (when the
+  // route rewrites the model) a copy in `rewritten`. The head is
+  // rt.request_head.
+  std::string_view upstream_body(const RequestState& st, const RouteRuntime& rt,
+                                 std::string* rewritten) const;
   void finish(RequestState& st);
 
   Gateway& gw_;

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include <array>
+#include <charconv>
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -95,15 +96,40 @@ Task<std::expected<void, TransportError>> UpstreamConnection::send(
     else
       co_await asio::async_write(tls, bufs, use_ec(ec));
   }
+  co_return after_write(ec);
+}
+
+Task<std::expected<void, TransportError>> UpstreamConnection::send_raw(
+    std::string_view head_prefix, std::string_view body, std::chrono::milliseconds deadline) {
+  head_.assign("Content-Length: ");
+  char num[24];
+  head_.append(num, std::to_chars(num, num + sizeof num, body.size()).ptr);
+  head_ += "\r\n\r\n";
+  const std::array<asio::const_buffer, 3> bufs{asio::buffer(head_prefix.data(), head_prefix.size()),
+                                               asio::buffer(head_),
+                                               asio::buffer(body.data(), body.size())};
+  error_code ec;
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+    plain->expires_after(deadline);
+    co_await asio::async_write(*plain, bufs, use_ec(ec));
+  } else {
+    auto& tls = std::get<1>(stream_);
+    lowest(tls).expires_after(deadline);
+    co_await asio::async_write(tls, bufs, use_ec(ec));
+  }
+  co_return after_write(ec);
+}
+
+std::expected<void, TransportError> UpstreamConnection::after_write(error_code ec) {
   if (ec) {
     broken_ = true;
-    co_return std::unexpected(ec == beast::error::timeout ? TransportError::kFirstByteTimeout
-                                                          : TransportError::kReset);
+    return std::unexpected(ec == beast::error::timeout ? TransportError::kFirstByteTimeout
+                                                       : TransportError::kReset);
   }
   parser_ = std::make_unique<http::response_parser<http::buffer_body>>();
   // Not boost::none: Beast 1.74 compares Content-Length > none as true.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  co_return std::expected<void, TransportError>{};
+  return {};
 }
 
 Task<std::expected<UpstreamHead, TransportError>> UpstreamConnection::read_head(

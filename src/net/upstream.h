@@ -53,6 +53,12 @@ class UpstreamConnection {
   // Writes the request. `deadline` bounds the write.
   Task<std::expected<void, contract::TransportError>> send(
       const http::request<http::string_body>& req, std::chrono::milliseconds deadline);
+  // The same from a head rendered in advance without Content-Length and the
+  // blank line (`head_prefix`, kept alive by the caller) and `body`: one
+  // gathered write, no Beast message.
+  Task<std::expected<void, contract::TransportError>> send_raw(std::string_view head_prefix,
+                                                               std::string_view body,
+                                                               std::chrono::milliseconds deadline);
   // Reads the status line and headers; `deadline` is the first-byte deadline.
   Task<std::expected<UpstreamHead, contract::TransportError>> read_head(
       std::chrono::milliseconds deadline);
@@ -77,6 +83,9 @@ class UpstreamConnection {
   void close();
 
  private:
+  // After a request write: the error as a transport error, or a fresh parser.
+  std::expected<void, contract::TransportError> after_write(error_code ec);
+
   static constexpr size_t kReadBufferBytes = 16384;
   UpstreamStream stream_;
   beast::flat_buffer buffer_;
