@@ -73,15 +73,7 @@ Task<bool> Exchange::send(http::response<http::string_body> res) {
   // Head and body leave in one gathered write (one sendmsg for small answers).
   scratch_.clear();
   append_response_head(scratch_, res);
-  const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(res.body())};
-  stream_.expires_after(limits_.write_timeout);
-  error_code ec;
-  co_await asio::async_write(stream_, bufs, use_ec(ec));
-  if (ec) {
-    reset();
-    co_return false;
-  }
-  co_return true;
+  co_return co_await write_head_and_body(res.body());
 }
 
 Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
@@ -101,7 +93,12 @@ Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
   scratch_ += "Content-Length: ";
   scratch_.append(num, std::to_chars(num, num + sizeof num, body.size()).ptr);
   scratch_ += keep_alive_ ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
-  const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(body)};
+  co_return co_await write_head_and_body(body);
+}
+
+Task<bool> Exchange::write_head_and_body(std::string_view body) {
+  const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
+                                               asio::buffer(body.data(), body.size())};
   stream_.expires_after(limits_.write_timeout);
   error_code ec;
   co_await asio::async_write(stream_, bufs, use_ec(ec));

@@ -76,6 +76,10 @@ class Exchange {
   tcp::endpoint remote() const;
 
  private:
+  // The head in scratch_ and `body` (alive until this completes), one
+  // gathered write; false (and the connection reset) when it failed.
+  Task<bool> write_head_and_body(std::string_view body);
+
   beast::tcp_stream& stream_;
   Request& req_;
   const ServerLimits& limits_;
