@@ -133,7 +133,7 @@ StreamVerdict StreamChecker::on_event(const SseEvent& ev) {
 
 void StreamChecker::keep_usage(const ShapeReport& r) {
   if (!r.usage_present) return;
-  usage_seen_ = true;
+  usage_.usage_present = true;
   usage_.input_tokens = r.input_tokens;
   usage_.output_tokens = r.output_tokens;
   usage_.total_tokens = r.total_tokens;

@@ -45,7 +45,7 @@ class StreamChecker {
 
   StreamVerdict verdict() const { return verdict_; }
   bool terminal_seen() const;
-  bool usage_seen() const { return usage_seen_; }
+  bool usage_seen() const { return usage_.usage_present; }
   // The stream's usage counters (the include_usage chunk, or the terminal
   // response's usage), as ShapeReport carries them.
   const ShapeReport& usage() const { return usage_; }
@@ -60,8 +60,7 @@ class StreamChecker {
 
   Surface surface_;
   StreamVerdict verdict_ = StreamVerdict::kInProgress;
-  bool usage_seen_ = false;
-  ShapeReport usage_;  // only the counters are used
+  ShapeReport usage_;  // only usage_present and the counters are used
   uint64_t events_ = 0;
   std::optional<int64_t> last_seq_;
   std::vector<std::string> problems_;

@@ -135,7 +135,7 @@ net::Task<void> MockProvider::log_request(const LoggedRequest& rec) {
     commit_scheduled_ = true;
     net::asio::post(io_, [this] {
       commit_scheduled_ = false;
-      log_.commit();
+      log_.flush();
       commit_waiters_->cancel();
     });
   }

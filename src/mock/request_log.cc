@@ -101,33 +101,28 @@ std::string RequestLog::open(const std::string& path, int flush_ms) {
 
 void RequestLog::write(const LoggedRequest& r) {
   if (!file_) return;
-  std::string line = render_log_line(r);
-  line += '\n';
   std::lock_guard lock(mu_);
-  if (flush_ms_ > 0) {
-    pending_ += line;
-    if (pending_.size() < (1u << 16)) return;
-    std::fwrite(pending_.data(), 1, pending_.size(), file_);
-    pending_.clear();
-  } else {
-    std::fwrite(line.data(), 1, line.size(), file_);
-  }
-  std::fflush(file_);
+  pending_ += render_log_line(r);
+  pending_ += '\n';
+  // With flush_ms the flusher thread (or a full 64 KiB) writes; else now.
+  if (flush_ms_ > 0 && pending_.size() < (1u << 16)) return;
+  write_pending();
 }
 
 void RequestLog::append(const LoggedRequest& r) {
   if (!file_) return;
-  std::string line = render_log_line(r);
-  line += '\n';
   std::lock_guard lock(mu_);
-  pending_ += line;
+  pending_ += render_log_line(r);
+  pending_ += '\n';
 }
-
-void RequestLog::commit() { flush(); }
 
 void RequestLog::flush() {
   if (!file_) return;
   std::lock_guard lock(mu_);
+  write_pending();
+}
+
+void RequestLog::write_pending() {
   if (!pending_.empty()) std::fwrite(pending_.data(), 1, pending_.size(), file_);
   pending_.clear();
   std::fflush(file_);
@@ -137,10 +132,7 @@ void RequestLog::flusher() {
   std::unique_lock lock(mu_);
   while (!stop_) {
     cv_.wait_for(lock, std::chrono::milliseconds(flush_ms_));
-    if (pending_.empty()) continue;
-    std::fwrite(pending_.data(), 1, pending_.size(), file_);
-    pending_.clear();
-    std::fflush(file_);
+    if (!pending_.empty()) write_pending();
   }
 }
 

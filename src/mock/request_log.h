@@ -52,16 +52,16 @@ class RequestLog {
   // Opens `path` for appending ("-" is stdout). Returns an error message.
   std::string open(const std::string& path, int flush_ms = 0);
   bool is_open() const { return file_ != nullptr; }
-  void write(const LoggedRequest& r);  // append() + commit()
-  // Group commit: append() renders the line into memory, commit() writes
+  void write(const LoggedRequest& r);  // append(), then flush() unless flush_ms batches
+  // Group commit: append() renders the line into memory, flush() writes
   // everything appended so far in one write and fflushes. A caller that
-  // must not answer before its line is in the file commits (or waits for
-  // someone else's commit) between the two.
+  // must not answer before its line is in the file flushes (or waits for
+  // someone else's flush) between the two.
   void append(const LoggedRequest& r);
-  void commit();
   void flush();
 
  private:
+  void write_pending();  // with mu_ held: pending_ to the file, fflush
   void flusher();
 
   std::mutex mu_;
