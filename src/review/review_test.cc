@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "evidence/store_factory.h"
 #include "review/builtin_provider.h"
 #include "review/escalate.h"
@@ -98,7 +100,7 @@ class OfflineReview : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ReviewOptions opts;
-    opts.out_dir = (fs::path(::testing::TempDir()) / "review_offline").string();
+    opts.out_dir = (fs::path(::testing::TempDir()) / ("review_offline_" + pid())).string();
     fs::remove_all(opts.out_dir);
     opts.operator_initials = "RG";
     opts.builtin_backoff_base_ms = 50;
@@ -109,9 +111,16 @@ class OfflineReview : public ::testing::Test {
   static void TearDownTestSuite() {
     delete result_;
     result_ = nullptr;
+    std::error_code ec;
+    fs::remove(store_path(), ec);
+    fs::remove_all(fs::path(::testing::TempDir()) / ("review_offline_" + pid()), ec);
   }
+  // Per process: ctest runs each test of this suite in its own process, in
+  // parallel, and each runs the review into these paths (a shared store
+  // showed another process's run as the latest review).
+  static std::string pid() { return std::to_string(::getpid()); }
   static std::string store_path() {
-    return (fs::path(::testing::TempDir()) / "review_offline.db").string();
+    return (fs::path(::testing::TempDir()) / ("review_offline_" + pid() + ".db")).string();
   }
   static Captured* result_;
 };
