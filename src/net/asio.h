@@ -3,12 +3,14 @@
 // Asio and Beast are compiled once, in asio_impl.cc (separate compilation).
 #pragma once
 
+#include <algorithm>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -31,5 +33,59 @@ using Task = asio::awaitable<T>;
 
 // co_await with an error code instead of an exception.
 inline auto use_ec(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
+
+// Writes what the socket takes now, without waiting: one sendmsg on a socket
+// in non-blocking mode. Returns the bytes written; `ec` is set only on a hard
+// error (a full send buffer is 0 bytes, not an error). The caller sends the
+// rest with an async write. Small answers leave this way without an async
+// operation: no handler allocation, no stream timer, no trip through the
+// scheduler and no suspension of the calling coroutine.
+template <typename ConstBufferSequence>
+size_t write_now(tcp::socket& socket, const ConstBufferSequence& buffers, error_code& ec) {
+  const size_t n = socket.write_some(buffers, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+    return 0;
+  }
+  return ec ? 0 : n;
+}
+
+// Reads what the socket holds now into `buffer` without waiting (a socket in
+// non-blocking mode): one recvmsg. Returns the bytes read; 0 when nothing is
+// there or on any error, which the async read that follows reports.
+inline size_t read_now(tcp::socket& socket, beast::flat_buffer& buffer) {
+  error_code ec;
+  const size_t room = std::max<size_t>(512, buffer.capacity() - buffer.size());
+  const size_t n = socket.read_some(buffer.prepare(room), ec);
+  if (ec) return 0;
+  buffer.commit(n);
+  return n;
+}
+
+// Feeds `parser` from `buffer` without I/O until it needs more bytes (or, for
+// a buffer_body, more room), is done, or with `header_only` has its header.
+// Running out of bytes or room is not an error; a parse error or a limit is,
+// with the code Beast's async reads give for the same bytes.
+template <class Parser>
+void parse_buffered(Parser& parser, beast::flat_buffer& buffer, error_code& ec,
+                    bool header_only = false) {
+  while (buffer.size() > 0 && !parser.is_done() && !(header_only && parser.is_header_done())) {
+    const size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == http::error::need_more || ec == http::error::need_buffer) {
+      ec = {};
+      return;
+    }
+    if (ec || used == 0) return;
+  }
+}
+
+// Lets every other ready handler run first. After a write_now() the peer
+// cannot have answered yet; a read started at once would only find an empty
+// socket (one wasted recvmsg, then a wait on epoll). Queued behind the
+// others, it usually finds the answer there.
+inline auto yield_now() {
+  return asio::post(asio::use_awaitable);
+}
 
 }  // namespace readygate::net

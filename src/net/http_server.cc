@@ -99,9 +99,16 @@ Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
 Task<bool> Exchange::write_head_and_body(std::string_view body) {
   const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
                                                asio::buffer(body.data(), body.size())};
-  stream_.expires_after(limits_.write_timeout);
   error_code ec;
-  co_await asio::async_write(stream_, bufs, use_ec(ec));
+  const size_t sent = write_now(stream_.socket(), bufs, ec);
+  if (!ec && sent == scratch_.size() + body.size()) co_return true;
+  if (!ec) {
+    // The client's receive window is full: the rest waits, within the deadline.
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(bufs);
+    rest.consume(sent);
+    stream_.expires_after(limits_.write_timeout);
+    co_await asio::async_write(stream_, rest, use_ec(ec));
+  }
   if (ec) {
     reset();
     co_return false;
@@ -308,6 +315,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
   ActiveGuard guard(counters_);
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  socket.non_blocking(true, ec);  // for write_now(); async operations are unaffected
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   // Reads take max(512, free capacity): reserve so a typical request head and
@@ -319,9 +327,18 @@ Task<void> HttpServer::session(tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
     parser.body_limit(limits_.max_body_bytes);
-    stream.expires_after(first ? limits_.header_read_timeout : limits_.idle_timeout);
+    if (!first && buffer.size() == 0) co_await yield_now();  // see yield_now()
+    // The common case needs no async operation: the whole request is in the
+    // socket (or already buffered) and parses in place. Otherwise Beast's
+    // reads go on from where the parser stopped, with the deadlines.
+    if (buffer.size() == 0) read_now(stream.socket(), buffer);
+    ec = {};
+    parse_buffered(parser, buffer, ec);
+    if (!ec && !parser.is_header_done()) {
+      stream.expires_after(first ? limits_.header_read_timeout : limits_.idle_timeout);
+      co_await http::async_read_header(stream, buffer, parser, use_ec(ec));
+    }
     first = false;
-    co_await http::async_read_header(stream, buffer, parser, use_ec(ec));
     std::optional<http::response<http::string_body>> reject;
     auto too_large = [&] {
       return json_error_response(413, "invalid_request_error",
@@ -334,7 +351,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
       reject = json_error_response(431, "invalid_request_error", "Request headers too large.");
     } else if (ec) {
       break;  // closed, timed out or unparseable: nothing sensible to answer
-    } else {
+    } else if (!parser.is_done()) {
       stream.expires_after(limits_.body_read_timeout);
       co_await http::async_read(stream, buffer, parser, use_ec(ec));
       if (ec == http::error::body_limit) {  // chunked bodies find out while reading

@@ -110,8 +110,16 @@ Task<std::expected<void, TransportError>> UpstreamConnection::send_raw(
                                                asio::buffer(body.data(), body.size())};
   error_code ec;
   if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
-    plain->expires_after(deadline);
-    co_await asio::async_write(*plain, bufs, use_ec(ec));
+    const size_t total = head_prefix.size() + head_.size() + body.size();
+    const size_t sent = write_now(plain->socket(), bufs, ec);
+    if (!ec && sent < total) {
+      beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(bufs);
+      rest.consume(sent);
+      plain->expires_after(deadline);
+      co_await asio::async_write(*plain, rest, use_ec(ec));
+    } else if (!ec) {
+      co_await yield_now();  // the answer cannot be there yet
+    }
   } else {
     auto& tls = std::get<1>(stream_);
     lowest(tls).expires_after(deadline);
@@ -136,8 +144,14 @@ Task<std::expected<UpstreamHead, TransportError>> UpstreamConnection::read_head(
     std::chrono::milliseconds deadline) {
   error_code ec;
   if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
-    plain->expires_after(deadline);
-    co_await http::async_read_header(*plain, buffer_, *parser_, use_ec(ec));
+    // As the server side reads requests: what is there already parses in
+    // place; Beast's read, with the deadline, goes on only when more is due.
+    if (buffer_.size() == 0) read_now(plain->socket(), buffer_);
+    parse_buffered(*parser_, buffer_, ec, /*header_only=*/true);
+    if (!ec && !parser_->is_header_done()) {
+      plain->expires_after(deadline);
+      co_await http::async_read_header(*plain, buffer_, *parser_, use_ec(ec));
+    }
   } else {
     auto& tls = std::get<1>(stream_);
     lowest(tls).expires_after(deadline);
@@ -164,7 +178,11 @@ Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
     body.data = chunk_;
     body.size = sizeof chunk_;
     error_code ec;
-    if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+    auto* plain = std::get_if<beast::tcp_stream>(&stream_);
+    if (plain) parse_buffered(*parser_, buffer_, ec);  // bytes that came with the head
+    if (ec || body.size < sizeof chunk_ || parser_->is_done()) {
+      // parsed from the buffer (or failed): no read
+    } else if (plain) {
       plain->expires_after(idle);
       co_await http::async_read_some(*plain, buffer_, *parser_, use_ec(ec));
     } else {
@@ -255,7 +273,10 @@ Task<std::expected<std::unique_ptr<UpstreamConnection>, TransportError>> Upstrea
   }
   tcp_stream.socket().set_option(tcp::no_delay(true), ec);
   ++stats_.connects;
-  if (!target_.tls) co_return std::make_unique<UpstreamConnection>(std::move(tcp_stream));
+  if (!target_.tls) {
+    tcp_stream.socket().non_blocking(true, ec);  // for write_now(); async operations are unaffected
+    co_return std::make_unique<UpstreamConnection>(std::move(tcp_stream));
+  }
 
   beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp_stream), *tls_ctx_);
   SSL* ssl = tls.native_handle();

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include <sys/socket.h>
 
@@ -275,6 +276,90 @@ TEST(UpstreamPool, RefusedConnectionIsATransportError) {
   a.close();  // nothing listens there now
   UpstreamPool pool(io, {"127.0.0.1", port, false}, nullptr);
   EXPECT_EQ(get_once(io, pool), std::unexpected(TransportError::kConnectRefused));
+}
+
+// A plain server that answers each request with the bytes it is given, in
+// the writes it is given (one write per element), then keeps the connection.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::vector<std::string> writes) : writes_(std::move(writes)) {
+    port_ = acceptor_.local_endpoint().port();
+    thread_ = std::thread([this] {
+      error_code ec;
+      tcp::socket sock(io_);
+      acceptor_.accept(sock, ec);
+      if (ec) return;
+      sock.set_option(tcp::no_delay(true), ec);
+      for (;;) {
+        std::string got;
+        char buf[1024];
+        while (got.find("\r\n\r\n") == std::string::npos) {
+          const size_t n = sock.read_some(asio::buffer(buf), ec);
+          if (ec) return;
+          got.append(buf, n);
+        }
+        for (const auto& w : writes_) asio::write(sock, asio::buffer(w), ec);
+      }
+    });
+  }
+  ~ScriptedServer() {
+    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
+    io_.stop();
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  std::vector<std::string> writes_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_{io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// One GET on one connection, twice (the second reuses it); the bodies read.
+std::vector<std::string> two_bodies(uint16_t port) {
+  asio::io_context io;
+  UpstreamPool pool(io, {"127.0.0.1", port, false}, nullptr);
+  std::vector<std::string> bodies;
+  asio::co_spawn(
+      io,
+      [&]() -> Task<void> {
+        for (int i = 0; i < 2; ++i) {
+          auto c = co_await pool.acquire(2s);
+          if (!c) co_return;
+          if (!co_await (*c)->send_raw("GET / HTTP/1.1\r\nHost: x\r\n", "", 2s)) co_return;
+          auto h = co_await (*c)->read_head(2s);
+          if (!h || h->status != 200) co_return;
+          auto body = co_await (*c)->read_all(1u << 22, 2s);
+          if (!body) co_return;
+          bodies.push_back(*body);
+          pool.release(std::move(*c));
+        }
+      },
+      asio::detached);
+  io.run();
+  return bodies;
+}
+
+TEST(UpstreamRead, ChunkedBodyThatCameWithTheHeadIsReadFromTheBuffer) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"});
+  const auto bodies = two_bodies(server.port());
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[0], "hello world");
+  EXPECT_EQ(bodies[1], "hello world");
+}
+
+TEST(UpstreamRead, HeadAndBodyInSeparateWritesAndABodyLargerThanOneReadAreWhole) {
+  std::string body(100000, '\0');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 23);
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n", "\r\n",
+                         body.substr(0, 10), body.substr(10, 40000), body.substr(40010)});
+  const auto bodies = two_bodies(server.port());
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_TRUE(bodies[0] == body);
+  EXPECT_TRUE(bodies[1] == body);
 }
 
 }  // namespace
