@@ -1,5 +1,7 @@
 #include "evidence/evidence_record.h"
 
+#include <cstring>
+
 #include <charconv>
 
 #include "base/http_date.h"
@@ -17,12 +19,19 @@ class Writer {
   explicit Writer(std::string& out) : out_(out) { out_ += '{'; }
   void end() { out_ += '}'; }
 
+  // Keys are fixed ASCII identifiers (no escaping): `,"key":` in one append.
   Writer& key(std::string_view k) {
-    if (!first_) out_ += ',';
+    char buf[64];
+    if (k.size() > sizeof buf - 4) k = k.substr(0, sizeof buf - 4);  // none is near this
+    size_t n = 0;
+    if (!first_) buf[n++] = ',';
     first_ = false;
-    out_ += '"';
-    out_ += k;  // keys are fixed ASCII identifiers
-    out_ += "\":";
+    buf[n++] = '"';
+    std::memcpy(buf + n, k.data(), k.size());
+    n += k.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_.append(buf, n);
     return *this;
   }
   void str(std::string_view v) { append_json_string(out_, v); }  // invalid UTF-8 replaced
@@ -71,7 +80,12 @@ void attempt_json(std::string& out, const AttemptRecord& a) {
 
 std::string to_json(const EvidenceRecord& r) {
   std::string out;
-  out.reserve(1024);
+  out.reserve(1536);
+  append_json(out, r);
+  return out;
+}
+
+void append_json(std::string& out, const EvidenceRecord& r) {
   Writer w(out);
   w.key("run_id").str(r.run_id);
   w.key("environment").str(r.environment);
@@ -113,7 +127,6 @@ std::string to_json(const EvidenceRecord& r) {
   w.key("config_fingerprint").str(r.config_fingerprint);
   w.key("schema_version").num(kSchemaVersion);
   w.end();
-  return out;
 }
 
 std::string status_family(int status) {

@@ -83,6 +83,8 @@ struct EvidenceRecord {
 // null. Bytes that are not valid UTF-8 are replaced, so the output always
 // parses. Thread-safe (pure).
 std::string to_json(const EvidenceRecord& r);
+// The same appended to `out` (a batch of lines built in one buffer).
+void append_json(std::string& out, const EvidenceRecord& r);
 
 // "1xx".."5xx" for 100..599, "transport" for 0 (no HTTP status), "unknown"
 // for anything else.

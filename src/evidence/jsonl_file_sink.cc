@@ -120,8 +120,9 @@ void JsonlFileSink::run() {
 
 void JsonlFileSink::write_batch(const std::deque<EvidenceRecord>& batch) {
   std::string buf;
+  buf.reserve(batch.size() * 1536);
   for (const auto& r : batch) {
-    buf += to_json(r);
+    append_json(buf, r);
     buf += '\n';
   }
   const uint64_t dropped_total = dropped_.load(std::memory_order_relaxed);
