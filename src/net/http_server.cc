@@ -96,24 +96,32 @@ Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
   co_return co_await write_head_and_body(body);
 }
 
+namespace {
+
+// Sends all of `bufs`: what the socket takes now without waiting, the rest
+// (a full receive window) through an async write within `timeout`.
+template <class Buffers>
+Task<bool> write_fully(beast::tcp_stream& stream, const Buffers& bufs,
+                       std::chrono::milliseconds timeout) {
+  error_code ec;
+  const size_t sent = write_now(stream.socket(), bufs, ec);
+  if (ec) co_return false;
+  if (sent == asio::buffer_size(bufs)) co_return true;
+  beast::buffers_suffix<Buffers> rest(bufs);
+  rest.consume(sent);
+  stream.expires_after(timeout);
+  co_await asio::async_write(stream, rest, use_ec(ec));
+  co_return !ec;
+}
+
+}  // namespace
+
 Task<bool> Exchange::write_head_and_body(std::string_view body) {
   const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
                                                asio::buffer(body.data(), body.size())};
-  error_code ec;
-  const size_t sent = write_now(stream_.socket(), bufs, ec);
-  if (!ec && sent == scratch_.size() + body.size()) co_return true;
-  if (!ec) {
-    // The client's receive window is full: the rest waits, within the deadline.
-    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(bufs);
-    rest.consume(sent);
-    stream_.expires_after(limits_.write_timeout);
-    co_await asio::async_write(stream_, rest, use_ec(ec));
-  }
-  if (ec) {
-    reset();
-    co_return false;
-  }
-  co_return true;
+  if (co_await write_fully(stream_, bufs, limits_.write_timeout)) co_return true;
+  reset();
+  co_return false;
 }
 
 Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
@@ -124,40 +132,28 @@ Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
   head.chunked(true);
   scratch_.clear();
   append_response_head(scratch_, head);
-  stream_.expires_after(limits_.write_timeout);
-  error_code ec;
-  co_await asio::async_write(stream_, asio::buffer(scratch_), use_ec(ec));
-  if (ec) {
-    reset();
-    co_return false;
-  }
-  co_return true;
+  const asio::const_buffer head_bytes = asio::buffer(scratch_);  // named: see write_chunk
+  if (co_await write_fully(stream_, head_bytes, limits_.write_timeout)) co_return true;
+  reset();
+  co_return false;
 }
 
 Task<bool> Exchange::write_chunk(std::string_view data) {
   if (closed_) co_return false;
   if (data.empty()) co_return true;  // an empty chunk would end the body
-  stream_.expires_after(limits_.write_timeout);
-  error_code ec;
-  co_await asio::async_write(stream_, http::make_chunk(asio::buffer(data.data(), data.size())),
-                             use_ec(ec));
-  if (ec) {
-    reset();
-    co_return false;
-  }
-  co_return true;
+  // Named locals, never temporaries, in a co_await expression (g++ 12).
+  const auto chunk = http::make_chunk(asio::buffer(data.data(), data.size()));
+  if (co_await write_fully(stream_, chunk, limits_.write_timeout)) co_return true;
+  reset();
+  co_return false;
 }
 
 Task<bool> Exchange::end_stream() {
   if (closed_) co_return false;
-  stream_.expires_after(limits_.write_timeout);
-  error_code ec;
-  co_await asio::async_write(stream_, http::make_chunk_last(), use_ec(ec));
-  if (ec) {
-    reset();
-    co_return false;
-  }
-  co_return true;
+  const auto last = http::make_chunk_last();
+  if (co_await write_fully(stream_, last, limits_.write_timeout)) co_return true;
+  reset();
+  co_return false;
 }
 
 Task<void> Exchange::send_truncated(http::response<http::string_body> res, size_t n) {
