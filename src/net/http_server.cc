@@ -333,6 +333,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
     if (!ec && !parser.is_header_done()) {
       stream.expires_after(first ? limits_.header_read_timeout : limits_.idle_timeout);
       co_await http::async_read_header(stream, buffer, parser, use_ec(ec));
+      if (!ec) parse_buffered(parser, buffer, ec);  // a body that came with the head
     }
     first = false;
     std::optional<http::response<http::string_body>> reject;
