@@ -75,6 +75,11 @@ std::optional<element> ShapeWalker::need(const object& o, std::string_view base,
     mismatch(path_at(base, key), "missing");
     return std::nullopt;
   }
+  return of_kind(std::move(v), base, key, k);
+}
+
+std::optional<element> ShapeWalker::of_kind(std::optional<element> v, std::string_view base,
+                                            std::string_view key, Kind k) {
   if (!kind_matches(k, *v)) {
     std::string problem = "expected ";
     problem += kind_phrase(k);
@@ -90,7 +95,7 @@ std::optional<element> ShapeWalker::maybe(const object& o, std::string_view base
                                           std::string_view key, Kind k) {
   auto v = member(o, key);
   if (!v || is_null(*v)) return std::nullopt;
-  return need(o, base, key, k);
+  return of_kind(std::move(v), base, key, k);  // one lookup, not two
 }
 
 std::optional<object> ShapeWalker::as_object(const element& e, std::string_view path) {

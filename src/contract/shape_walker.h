@@ -29,6 +29,9 @@ class ShapeWalker {
 
   // The member if present and of kind `k`; otherwise records a mismatch.
   std::optional<element> need(const object& o, std::string_view base, std::string_view key, Kind k);
+  // The kind check of need() for a member already looked up (present).
+  std::optional<element> of_kind(std::optional<element> v, std::string_view base,
+                                 std::string_view key, Kind k);
   // The member if present, non-null and of kind `k`; absent or null is fine.
   std::optional<element> maybe(const object& o, std::string_view base, std::string_view key,
                                Kind k);

@@ -134,7 +134,7 @@ std::expected<void, TransportError> UpstreamConnection::after_write(error_code e
     return std::unexpected(ec == beast::error::timeout ? TransportError::kFirstByteTimeout
                                                        : TransportError::kReset);
   }
-  parser_ = std::make_unique<http::response_parser<http::buffer_body>>();
+  parser_.emplace();
   // Not boost::none: Beast 1.74 compares Content-Length > none as true.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   return {};

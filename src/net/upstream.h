@@ -90,7 +90,8 @@ class UpstreamConnection {
   UpstreamStream stream_;
   beast::flat_buffer buffer_;
   std::string head_;  // request heads, reused across this connection's exchanges
-  std::unique_ptr<http::response_parser<http::buffer_body>> parser_;
+  // Built in place for each exchange (no allocation of its own).
+  std::optional<http::response_parser<http::buffer_body>> parser_;
   bool broken_ = false;
   char chunk_[16384];
 };
