@@ -173,6 +173,18 @@ TEST_F(UpstreamTlsTest, HostNameMismatchIsRejected) {
   EXPECT_EQ(get_once(io, pool), std::unexpected(TransportError::kTls));
 }
 
+// Reads up to the end of a request head (these tests send no bodies).
+bool read_request_head(tcp::socket& sock, error_code& ec) {
+  std::string got;
+  char buf[1024];
+  while (got.find("\r\n\r\n") == std::string::npos) {
+    const size_t n = sock.read_some(asio::buffer(buf), ec);
+    if (ec) return false;
+    got.append(buf, n);
+  }
+  return true;
+}
+
 // A plain server that answers each connection's first request with a
 // keep-alive response and then closes it, as servers drop idle keep-alive
 // connections after their own timeout. `closed` counts the closes done.
@@ -186,13 +198,7 @@ class ClosingServer {
         tcp::socket sock(io_);
         acceptor_.accept(sock, ec);
         if (ec) return;
-        std::string got;
-        char buf[1024];
-        while (got.find("\r\n\r\n") == std::string::npos) {
-          const size_t n = sock.read_some(asio::buffer(buf), ec);
-          if (ec) break;
-          got.append(buf, n);
-        }
+        read_request_head(sock, ec);
         asio::write(sock,
                     asio::buffer(std::string_view(
                         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")),
@@ -291,13 +297,7 @@ class ScriptedServer {
       if (ec) return;
       sock.set_option(tcp::no_delay(true), ec);
       for (;;) {
-        std::string got;
-        char buf[1024];
-        while (got.find("\r\n\r\n") == std::string::npos) {
-          const size_t n = sock.read_some(asio::buffer(buf), ec);
-          if (ec) return;
-          got.append(buf, n);
-        }
+        if (!read_request_head(sock, ec)) return;
         for (const auto& w : writes_) asio::write(sock, asio::buffer(w), ec);
       }
     });
