@@ -385,13 +385,22 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   st.rec.status = 200;
   st.rec.first_byte_ms =
       std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
-  if (!co_await ex.begin_stream(std::move(res)) ||
-      (!pending.empty() && !co_await ex.write_chunk(pending))) {
-    a.reason = "client went away";
-    a.client_gone = true;
-    conn.close();
-    st.rec.stream_verdict = "client_gone";
-    co_return a;
+  // Bytes that are ready together leave in one write: the head with the first
+  // events, and the last read of the body with the end of the stream (both
+  // without waiting for anything). `held` is what the end takes along.
+  std::string held;
+  bool head_sent = false;
+  if (conn.done()) {
+    held = std::move(pending);  // the whole stream came before the commit
+  } else {
+    head_sent = true;
+    if (!co_await ex.begin_stream(std::move(res), pending)) {
+      a.reason = "client went away";
+      a.client_gone = true;
+      conn.close();
+      st.rec.stream_verdict = "client_gone";
+      co_return a;
+    }
   }
   // Committed: forward each read as it arrives; check events on the side.
   std::string failure;
@@ -409,6 +418,10 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       if (tr) tr->on_event(ev, &out);
     }
     if (tr && out.empty()) continue;
+    if (conn.done()) {
+      held = tr ? std::move(out) : std::move(piece);  // goes with the end, at once
+      break;
+    }
     if (!co_await ex.write_chunk(tr ? out : piece)) {
       a.reason = "client went away";
       a.client_gone = true;
@@ -435,8 +448,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
         "The upstream stream ended before completing (" +
         (failure.empty() ? std::string(contract::stream_verdict_name(verdict)) : failure) +
         "); the answer is incomplete.";
-    std::string frame = tr->error_frame("upstream_stream_interrupted", message);
-    co_await ex.write_chunk(frame);
+    held += tr->error_frame("upstream_stream_interrupted", message);
     a.reason = "stream " + st.rec.stream_verdict + " after commit";
     st.rec.follow_up_needed = true;
   } else if (!tr && !clean && !ended && !checker.terminal_seen() &&
@@ -450,12 +462,22 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
             (failure.empty() ? std::string(contract::stream_verdict_name(verdict)) : failure) +
             "); the answer is incomplete.",
         static_cast<int64_t>(checker.events()));
-    co_await ex.write_chunk(frame);
+    held += frame;
     a.reason = "stream " + st.rec.stream_verdict + " after commit";
     st.rec.follow_up_needed = true;
   }
   if (!clean) st.rec.follow_up_needed = true;
-  co_await ex.end_stream();
+  // The rest of the body and its end, in one write.
+  bool delivered = false;
+  if (head_sent)
+    delivered = co_await ex.write_chunk(held, /*last=*/true);
+  else
+    delivered = co_await ex.begin_stream(std::move(res), held, /*last=*/true);
+  if (!delivered && !held.empty()) {
+    a.reason = "client went away";
+    a.client_gone = true;
+    st.rec.stream_verdict = "client_gone";
+  }
   co_return a;
 }
 

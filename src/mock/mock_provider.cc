@@ -381,10 +381,11 @@ net::Task<void> MockProvider::handle_completion(net::Exchange& ex, Surface surfa
         co_return;
       }
       if (kind == FaultKind::kStreamError) {
-        co_await ex.write_chunk(contract::stream_error_frame(surface, "server_error",
-                                                   "The server had an error while processing "
-                                                   "your request.",
-                                                   static_cast<int64_t>(i)));
+        // Named, not a temporary in the co_await expression (g++ 12).
+        const std::string error_frame = contract::stream_error_frame(
+            surface, "server_error", "The server had an error while processing your request.",
+            static_cast<int64_t>(i));
+        co_await ex.write_chunk(error_frame);
         break;
       }
     }

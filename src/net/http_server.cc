@@ -124,7 +124,8 @@ Task<bool> Exchange::write_head_and_body(std::string_view body) {
   co_return false;
 }
 
-Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
+Task<bool> Exchange::begin_stream(http::response<http::empty_body> head, std::string_view first,
+                                  bool last) {
   if (closed_) co_return false;
   responded_ = true;
   head.version(11);
@@ -132,26 +133,34 @@ Task<bool> Exchange::begin_stream(http::response<http::empty_body> head) {
   head.chunked(true);
   scratch_.clear();
   append_response_head(scratch_, head);
-  const asio::const_buffer head_bytes = asio::buffer(scratch_);  // named: see write_chunk
-  if (co_await write_fully(stream_, head_bytes, limits_.write_timeout)) co_return true;
-  reset();
-  co_return false;
+  co_return co_await write_framed(first, last);
 }
 
-Task<bool> Exchange::write_chunk(std::string_view data) {
+Task<bool> Exchange::write_chunk(std::string_view data, bool last) {
   if (closed_) co_return false;
-  if (data.empty()) co_return true;  // an empty chunk would end the body
-  // Named locals, never temporaries, in a co_await expression (g++ 12).
-  const auto chunk = http::make_chunk(asio::buffer(data.data(), data.size()));
-  if (co_await write_fully(stream_, chunk, limits_.write_timeout)) co_return true;
-  reset();
-  co_return false;
+  if (data.empty() && !last) co_return true;  // an empty chunk would end the body
+  scratch_.clear();
+  co_return co_await write_framed(data, last);
 }
 
-Task<bool> Exchange::end_stream() {
-  if (closed_) co_return false;
-  const auto last = http::make_chunk_last();
-  if (co_await write_fully(stream_, last, limits_.write_timeout)) co_return true;
+Task<bool> Exchange::end_stream() { co_return co_await write_chunk({}, true); }
+
+Task<bool> Exchange::write_framed(std::string_view data, bool last) {
+  // scratch_ holds what goes first (a head, or nothing); then `data` as one
+  // chunk ("size-in-hex CRLF data CRLF"), then the last chunk when `last`.
+  std::string_view tail;
+  if (!data.empty()) {
+    char hex[16];
+    scratch_.append(hex, std::to_chars(hex, hex + sizeof hex, data.size(), 16).ptr);
+    scratch_ += "\r\n";
+    tail = last ? std::string_view("\r\n0\r\n\r\n") : std::string_view("\r\n");
+  } else if (last) {
+    tail = "0\r\n\r\n";
+  }
+  const std::array<asio::const_buffer, 3> bufs{asio::buffer(scratch_),
+                                               asio::buffer(data.data(), data.size()),
+                                               asio::buffer(tail.data(), tail.size())};
+  if (co_await write_fully(stream_, bufs, limits_.write_timeout)) co_return true;
   reset();
   co_return false;
 }

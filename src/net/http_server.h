@@ -54,10 +54,14 @@ class Exchange {
   Task<bool> send_raw(unsigned status, std::string_view content_type,
                       std::string_view header_lines, std::string body);
 
-  // Starts a chunked response (the head only), then write_chunk() per piece
-  // and end_stream() once. Each write flushes to the socket.
-  Task<bool> begin_stream(http::response<http::empty_body> head);
-  Task<bool> write_chunk(std::string_view data);
+  // Starts a chunked response, then write_chunk() per piece and end_stream()
+  // once. Each call is one write that reaches the socket before it returns
+  // (no buffering). Bytes that are ready together go in one write: the head
+  // with `first` as the first chunk, a chunk with the end of the body when
+  // `last` (an empty `data` with `last` only ends the body).
+  Task<bool> begin_stream(http::response<http::empty_body> head, std::string_view first = {},
+                          bool last = false);
+  Task<bool> write_chunk(std::string_view data, bool last = false);
   Task<bool> end_stream();
 
   // Sends the head and only the first `n` bytes of a declared body, then
@@ -79,6 +83,9 @@ class Exchange {
   // The head in scratch_ and `body` (alive until this completes), one
   // gathered write; false (and the connection reset) when it failed.
   Task<bool> write_head_and_body(std::string_view body);
+  // scratch_ (a head or empty), `data` framed as a chunk, and the last chunk
+  // when `last`: one gathered write; false (and the connection reset) on failure.
+  Task<bool> write_framed(std::string_view data, bool last);
 
   beast::tcp_stream& stream_;
   Request& req_;

@@ -192,6 +192,31 @@ TEST_F(ServerFixture, StreamsChunksInOrder) {
   EXPECT_EQ(again.body(), "data: 1\n\ndata: 2\n\n");
 }
 
+// The coalesced forms: head with the first chunk, a chunk with the end, and
+// a whole stream (head, body, end) in one call. Each parses as chunked HTTP
+// and leaves the connection usable; target "/a" or "/b" picks the form.
+TEST_F(ServerFixture, StreamsHeadWithFirstChunkAndChunkWithEnd) {
+  start([](Exchange& ex) -> Task<void> {
+    http::response<http::empty_body> head{http::status::ok, 11};
+    head.set(http::field::content_type, "text/event-stream");
+    const std::string first = "data: 1\n\n", more = "data: 2\n\n";
+    if (ex.request().target() == "/a") {
+      co_await ex.begin_stream(std::move(head), first);
+      co_await ex.write_chunk(more, /*last=*/true);
+    } else {
+      const std::string all = first + more;
+      co_await ex.begin_stream(std::move(head), all, /*last=*/true);
+    }
+  });
+  auto s = connect();
+  for (const char* target : {"/a", "/b", "/a"}) {
+    auto res = roundtrip(s, post(target, ""));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_TRUE(res.chunked());
+    EXPECT_EQ(res.body(), "data: 1\n\ndata: 2\n\n") << target;
+  }
+}
+
 TEST_F(ServerFixture, ResetClosesTheConnectionWithoutAResponse) {
   start([](Exchange& ex) -> Task<void> {
     ex.reset();
