@@ -4,9 +4,11 @@
 # upstream and wrk on core 1, each proxy on core 0, interleaved runs.
 #
 #   bench/gateway-bench.sh [--mode json|sse] [--conns "1 16 64"] [--reps 3] [--duration 10s]
-#                          [--busy-poll-us N]
+#                          [--busy-poll-us N] [--keep]
 # --busy-poll-us N adds a second gateway, `readygate-poll`, started with
 # `serve --busy-poll-us N`, measured in the same interleaved run.
+# The evidence files (1-2 GB per run) are counted and removed at the end
+# unless --keep.
 # Needs nginx and wrk (READYGATE_SETUP_BENCH=1 scripts/setup.sh) and a
 # release build (scripts/build.sh release).
 set -euo pipefail
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --mode) mode=$2; args+=("$1" "$2"); shift 2;;
     --busy-poll-us) poll=$2; shift 2;;
+    --keep) keep=1; shift;;
     *) args+=("$1"); shift;;
   esac
 done
@@ -52,5 +55,6 @@ sleep 0.5
 kill -TERM "${gws[@]}"; wait "${gws[@]}" || true
 for f in "$work"/evidence*.jsonl; do
   echo "$(basename "$f"): evidence records written: $(grep -c '"run_id"' "$f" || true); dropped lines: $(grep -c evidence_dropped "$f" || true)"
+  [ "${keep:-0}" = 1 ] || rm -f "$f"
 done
 echo "gateway metrics and logs: $work"

@@ -4,8 +4,10 @@
 # completions, interleaved runs (A B A B ...) so machine drift hits both.
 #
 #   bench/mock-bench.sh [--bin build/release/src/cli/readygate] [--conns "1 16 64"]
-#                       [--reps 3] [--duration 10s] [--log-flush-ms 0]
+#                       [--reps 3] [--duration 10s] [--log-flush-ms 0] [--keep]
 # The request log is on in every run (--log-flush-ms 0: a flush per request).
+# The log (about 1 GB per run at c=64) is counted and removed at the end
+# unless --keep.
 # Needs nginx and wrk (scripts/setup.sh with READYGATE_SETUP_BENCH=1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +15,7 @@ bin="$root/build/release/src/cli/readygate" conns="1 16 64" reps=3 dur=10s flush
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bin=$2; shift 2;; --conns) conns=$2; shift 2;; --reps) reps=$2; shift 2;;
+    --keep) keep=1; shift;;
     --duration) dur=$2; shift 2;; --log-flush-ms) flush=$2; shift 2;; *) echo "unknown argument: $1" >&2; exit 2;;
   esac
 done
@@ -72,3 +75,4 @@ for c in conns:
     print(f"| {c} | {med['nginx'][0]:.0f} | {med['mock'][0]:.0f} | {med['mock'][0]/med['nginx'][0]:.2f}x | {med['nginx'][1]:.3f} | {med['mock'][1]:.3f} |")
 PY
 echo "mock request log lines: $(wc -l < "$work/mock-requests.jsonl") (logging on, --log-flush-ms $flush)"
+[ "${keep:-0}" = 1 ] || rm -f "$work/mock-requests.jsonl"
