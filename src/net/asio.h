@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
@@ -48,6 +49,23 @@ size_t write_now(tcp::socket& socket, const ConstBufferSequence& buffers, error_
     return 0;
   }
   return ec ? 0 : n;
+}
+
+// Sends all of `bufs` on `stream`: what the socket takes now (write_now),
+// then the rest (the peer's receive window was full) through an async write
+// within `timeout`. The error, if any. Pass named buffers, never a temporary:
+// g++ 12 mishandles temporaries bound to a coroutine's reference parameters.
+template <class Buffers>
+Task<error_code> write_fully(beast::tcp_stream& stream, const Buffers& bufs,
+                             std::chrono::milliseconds timeout) {
+  error_code ec;
+  const size_t sent = write_now(stream.socket(), bufs, ec);
+  if (ec || sent == asio::buffer_size(bufs)) co_return ec;
+  beast::buffers_suffix<Buffers> rest(bufs);
+  rest.consume(sent);
+  stream.expires_after(timeout);
+  co_await asio::async_write(stream, rest, use_ec(ec));
+  co_return ec;
 }
 
 // Reads what the socket holds now into `buffer` without waiting (a socket in

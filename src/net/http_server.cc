@@ -96,30 +96,10 @@ Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
   co_return co_await write_head_and_body(body);
 }
 
-namespace {
-
-// Sends all of `bufs`: what the socket takes now without waiting, the rest
-// (a full receive window) through an async write within `timeout`.
-template <class Buffers>
-Task<bool> write_fully(beast::tcp_stream& stream, const Buffers& bufs,
-                       std::chrono::milliseconds timeout) {
-  error_code ec;
-  const size_t sent = write_now(stream.socket(), bufs, ec);
-  if (ec) co_return false;
-  if (sent == asio::buffer_size(bufs)) co_return true;
-  beast::buffers_suffix<Buffers> rest(bufs);
-  rest.consume(sent);
-  stream.expires_after(timeout);
-  co_await asio::async_write(stream, rest, use_ec(ec));
-  co_return !ec;
-}
-
-}  // namespace
-
 Task<bool> Exchange::write_head_and_body(std::string_view body) {
   const std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
                                                asio::buffer(body.data(), body.size())};
-  if (co_await write_fully(stream_, bufs, limits_.write_timeout)) co_return true;
+  if (!co_await write_fully(stream_, bufs, limits_.write_timeout)) co_return true;
   reset();
   co_return false;
 }
@@ -160,7 +140,7 @@ Task<bool> Exchange::write_framed(std::string_view data, bool last) {
   const std::array<asio::const_buffer, 3> bufs{asio::buffer(scratch_),
                                                asio::buffer(data.data(), data.size()),
                                                asio::buffer(tail.data(), tail.size())};
-  if (co_await write_fully(stream_, bufs, limits_.write_timeout)) co_return true;
+  if (!co_await write_fully(stream_, bufs, limits_.write_timeout)) co_return true;
   reset();
   co_return false;
 }

@@ -110,16 +110,8 @@ Task<std::expected<void, TransportError>> UpstreamConnection::send_raw(
                                                asio::buffer(body.data(), body.size())};
   error_code ec;
   if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
-    const size_t total = head_prefix.size() + head_.size() + body.size();
-    const size_t sent = write_now(plain->socket(), bufs, ec);
-    if (!ec && sent < total) {
-      beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(bufs);
-      rest.consume(sent);
-      plain->expires_after(deadline);
-      co_await asio::async_write(*plain, rest, use_ec(ec));
-    } else if (!ec) {
-      co_await yield_now();  // the answer cannot be there yet
-    }
+    ec = co_await write_fully(*plain, bufs, deadline);
+    if (!ec) co_await yield_now();  // the answer cannot be there yet
   } else {
     auto& tls = std::get<1>(stream_);
     lowest(tls).expires_after(deadline);
@@ -179,7 +171,7 @@ Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
     body.size = sizeof chunk_;
     error_code ec;
     auto* plain = std::get_if<beast::tcp_stream>(&stream_);
-    if (plain) parse_buffered(*parser_, buffer_, ec);  // bytes that came with the head
+    if (plain) parse_buffered(*parser_, buffer_, ec);  // bytes already buffered
     if (ec || body.size < sizeof chunk_ || parser_->is_done()) {
       // parsed from the buffer (or failed): no read
     } else if (plain) {
