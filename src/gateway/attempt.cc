@@ -390,15 +390,18 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   // without waiting for anything). `held` is what the end takes along.
   std::string held;
   bool head_sent = false;
+  auto client_gone = [&] {
+    a.reason = "client went away";
+    a.client_gone = true;
+    st.rec.stream_verdict = "client_gone";
+  };
   if (conn.done()) {
     held = std::move(pending);  // the whole stream came before the commit
   } else {
     head_sent = true;
     if (!co_await ex.begin_stream(std::move(res), pending)) {
-      a.reason = "client went away";
-      a.client_gone = true;
+      client_gone();
       conn.close();
-      st.rec.stream_verdict = "client_gone";
       co_return a;
     }
   }
@@ -423,10 +426,8 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       break;
     }
     if (!co_await ex.write_chunk(tr ? out : piece)) {
-      a.reason = "client went away";
-      a.client_gone = true;
+      client_gone();
       conn.close();
-      st.rec.stream_verdict = "client_gone";
       co_return a;
     }
   }
@@ -473,11 +474,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
     delivered = co_await ex.write_chunk(held, /*last=*/true);
   else
     delivered = co_await ex.begin_stream(std::move(res), held, /*last=*/true);
-  if (!delivered && !held.empty()) {
-    a.reason = "client went away";
-    a.client_gone = true;
-    st.rec.stream_verdict = "client_gone";
-  }
+  if (!delivered && !held.empty()) client_gone();
   co_return a;
 }
 
