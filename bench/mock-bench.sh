@@ -11,6 +11,7 @@
 # Needs nginx and wrk (scripts/setup.sh with READYGATE_SETUP_BENCH=1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/nginx-common.sh"
 bin="$root/build/release/src/cli/readygate" conns="1 16 64" reps=3 dur=10s flush=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -24,15 +25,11 @@ command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx 
 shared="$root/../shared/bench"
 work=$(mktemp -d -t mock-bench.XXXXXX); mkdir -p "$work"/{run,logs}
 chat='{"id":"chatcmpl-bench0001","object":"chat.completion","created":1732500000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Revenue grew 12% year over year, driven by enterprise subscription renewals, while operating costs stayed flat. Net margin improved by two points.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":58,"completion_tokens":47,"total_tokens":105},"system_fingerprint":"fp_bench"}'
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1; error_log $work/logs/error.log warn; pid $work/run/nginx.pid;
-events { worker_connections 4096; }
-http { access_log off; keepalive_timeout 65; keepalive_requests 1000000;
-  client_body_temp_path $work/run/b; proxy_temp_path $work/run/p; fastcgi_temp_path $work/run/f;
-  uwsgi_temp_path $work/run/u; scgi_temp_path $work/run/s;
+{ nginx_head "$work" 4096; cat <<CONF
   server { listen 127.0.0.1:18090 backlog=4096; default_type application/json;
     location = /v1/chat/completions { return 200 '$chat'; } } }
 CONF
+} > "$work/nginx.conf"
 cleanup() {
   [ -s "$work/run/nginx.pid" ] && kill "$(cat "$work/run/nginx.pid")" 2>/dev/null || true
   [ -n "${mock_pid:-}" ] && kill "$mock_pid" 2>/dev/null || true

@@ -9,6 +9,7 @@
 # Needs nginx (READYGATE_SETUP_BENCH=1 scripts/setup.sh) and a release build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/nginx-common.sh"
 bin=${READYGATE_BIN:-$root/build/release/src/cli/readygate}
 streams=30 token_ms=5 poll=0
 while [ $# -gt 0 ]; do
@@ -31,16 +32,12 @@ trap cleanup EXIT
 taskset -c 1 "$bin" mock --listen 127.0.0.1:18085 --api-key sk-bench --answer-tokens 20 \
   --token-latency-ms "$token_ms" 2>"$work/logs/mock.err" &
 pids+=($!)
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1; error_log $work/logs/error.log warn; pid $work/run/nginx.pid;
-events { worker_connections 1024; }
-http { access_log off; keepalive_timeout 65; keepalive_requests 1000000;
-  client_body_temp_path $work/run/b; proxy_temp_path $work/run/p; fastcgi_temp_path $work/run/f;
-  uwsgi_temp_path $work/run/u; scgi_temp_path $work/run/s;
+{ nginx_head "$work" 1024; cat <<CONF
   upstream u { server 127.0.0.1:18085; keepalive 16; }
   server { listen 127.0.0.1:18086; location / { proxy_pass http://u; proxy_http_version 1.1;
     proxy_set_header Connection ""; proxy_buffering off; } } }
 CONF
+} > "$work/nginx.conf"
 taskset -c 0 nginx -p "$work" -c "$work/nginx.conf"
 export RG_BENCH_UPSTREAM_KEY=sk-bench
 gateway() {  # port, extra serve args...
