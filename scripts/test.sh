@@ -14,4 +14,6 @@ echo "== unit tests (ctest, ASan+UBSan)"
 echo "== end-to-end tests (official openai SDK)"
 (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --silent)
 READYGATE_BIN="$root/build/asan/src/cli/readygate" node --test --test-concurrency=1 "$root/tests/e2e/"
+echo "== hostile upstreams and clients (tests/hostile)"
+READYGATE_BIN="$root/build/asan/src/cli/readygate" node --test --test-concurrency=1 "$root/tests/hostile/"
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s"

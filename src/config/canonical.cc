@@ -127,6 +127,16 @@ json config_json(const Config& c) {
         {"queue_capacity", c.evidence.queue_capacity},
         {"environment", c.evidence.environment}}},
   };
+  // Limits added later count only when they differ from their defaults, so
+  // the fingerprints (and reviews) of configs that leave them alone hold.
+  const LimitSettings defaults;
+  auto& lim = doc["limits"];
+  if (l.max_buffered_body_bytes != defaults.max_buffered_body_bytes)
+    lim["max_buffered_body_bytes"] = l.max_buffered_body_bytes;
+  if (l.max_response_bytes != defaults.max_response_bytes)
+    lim["max_response_bytes"] = l.max_response_bytes;
+  if (l.max_pre_commit_bytes != defaults.max_pre_commit_bytes)
+    lim["max_pre_commit_bytes"] = l.max_pre_commit_bytes;
   // Only when set, so configs without a fleet keep their fingerprints.
   if (!c.fleet.redis_url.empty())
     doc["fleet"] = {{"redis", c.fleet.redis_url},

@@ -147,6 +147,15 @@ struct LimitSettings {
   size_t max_header_bytes = 64 << 10;
   size_t max_connections = 4096;
   size_t max_streams = 1024;
+  // Request bodies held in memory at once, all connections together: a new
+  // body that would pass it gets 503 on its head (connections x
+  // max_body_bytes would otherwise bound nothing).
+  size_t max_buffered_body_bytes = size_t{128} << 20;
+  // An upstream JSON answer larger than this is a failed attempt.
+  size_t max_response_bytes = size_t{64} << 20;
+  // Bytes of an upstream stream held before its first complete event (the
+  // stream is not committed to the client yet); more is a failed attempt.
+  size_t max_pre_commit_bytes = size_t{1} << 20;
   Duration client_header_timeout{30000};
   Duration client_body_timeout{60000};
   Duration client_write_timeout{60000};

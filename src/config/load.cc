@@ -146,6 +146,7 @@ void parse_globals(const MapNode& root, Config& c, Problems& p) {
   LimitSettings& l = c.limits;
   MapNode m(root.get("limits").value_or(YAML::Node()), "limits", p,
             {"max_body_bytes", "max_header_bytes", "max_connections", "max_streams",
+             "max_buffered_body_bytes", "max_response_bytes", "max_pre_commit_bytes",
              "client_header_timeout", "client_body_timeout", "client_write_timeout", "idle_timeout",
              "shutdown_grace"});
   using SizeField = std::pair<std::string_view, size_t*>;
@@ -153,7 +154,10 @@ void parse_globals(const MapNode& root, Config& c, Problems& p) {
        std::initializer_list<SizeField>{{"max_body_bytes", &l.max_body_bytes},
                                         {"max_header_bytes", &l.max_header_bytes},
                                         {"max_connections", &l.max_connections},
-                                        {"max_streams", &l.max_streams}}) {
+                                        {"max_streams", &l.max_streams},
+                                        {"max_buffered_body_bytes", &l.max_buffered_body_bytes},
+                                        {"max_response_bytes", &l.max_response_bytes},
+                                        {"max_pre_commit_bytes", &l.max_pre_commit_bytes}}) {
     m.read_size(key, *field);
     if (*field == 0) p.error(m.path_of(key), "must be positive");
   }

@@ -169,12 +169,16 @@ std::string_view transport_error_name(TransportError e) {
       return "first_byte_timeout";
     case TransportError::kIdleTimeout:
       return "idle_timeout";
+    case TransportError::kDeadline:
+      return "deadline";
     case TransportError::kTls:
       return "tls";
     case TransportError::kResolve:
       return "resolve";
     case TransportError::kProtocol:
       return "protocol";
+    case TransportError::kTooLarge:
+      return "too_large";
   }
   return "unknown";
 }
@@ -269,12 +273,14 @@ Classification classify_transport(TransportError e) {
     case TransportError::kReset:
     case TransportError::kFirstByteTimeout:
     case TransportError::kIdleTimeout:
+    case TransportError::kDeadline:
       c.error_class = ErrorClass::kTransient;
       c.retryable = true;
       break;
     case TransportError::kTls:
     case TransportError::kResolve:
     case TransportError::kProtocol:
+    case TransportError::kTooLarge:
       // Configuration problems (certificate, host name, a base URL that does
       // not speak HTTP/1.1 on that port or scheme): retrying repeats them.
       c.error_class = ErrorClass::kUnknown;

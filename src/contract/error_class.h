@@ -37,7 +37,9 @@ enum class TransportError {
   kIdleTimeout,       // stream idle deadline
   kTls,               // handshake or certificate verification failure
   kResolve,           // DNS failure
-  kProtocol,          // unparseable HTTP
+  kProtocol,          // unparseable HTTP, or an answer that is not one (1xx forever, 3xx, 999)
+  kDeadline,          // the request's total deadline passed while waiting on the upstream
+  kTooLarge,          // an answer (or a stream before its first event) over its byte cap
 };
 
 std::string_view transport_error_name(TransportError e);
@@ -63,9 +65,11 @@ struct Classification {
 Classification classify_response(int status, std::string_view body, const HeaderList& headers,
                                  WallTime now);
 
-// Refused, reset and every timeout: kTransient, retryable. kTls, kResolve and
-// kProtocol: kUnknown, not retryable (certificate, host name, or a base URL
-// whose scheme/port does not speak HTTP/1.1: retrying repeats them).
+// Refused, reset and every timeout: kTransient, retryable (a kDeadline is
+// retryable in kind; the policy's deadline rule stops the retry). kTls,
+// kResolve, kProtocol and kTooLarge: kUnknown, not retryable (certificate,
+// host name, a base URL whose scheme/port does not speak HTTP/1.1, an answer
+// over the cap: retrying repeats them).
 Classification classify_transport(TransportError e);
 
 // Reads Retry-After: retry-after-ms (milliseconds, may be fractional), then

@@ -274,6 +274,21 @@ Check check_responses(const object& o, RequestFacts* f) {
   return std::nullopt;
 }
 
+// The members the gateway decides on (routing, streaming, the route's model
+// rewrite) must be unambiguous: a parser that keeps the last of two keys
+// (Python, JavaScript, Go) would read another request than the one routed.
+Check unique_decision_keys(const object& o) {
+  constexpr std::array<std::string_view, 3> kKeys = {"model", "stream", "stream_options"};
+  std::array<int, kKeys.size()> seen{};
+  for (auto kv : o)
+    for (size_t i = 0; i < kKeys.size(); ++i)
+      if (kv.key == kKeys[i] && ++seen[i] > 1)
+        return invalid_request("Duplicate key '" + std::string(kKeys[i]) +
+                                   "' in the request body: send each parameter once.",
+                               std::string(kKeys[i]), "duplicate_parameter");
+  return std::nullopt;
+}
+
 // A structural hash over the parsed value: a tag per node, string bytes
 // eight at a time. Deterministic and whitespace-insensitive.
 class Fingerprint {
@@ -368,8 +383,9 @@ std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string
     return std::unexpected(invalid_request(std::move(m), "", "invalid_type"));
   }
   RequestFacts facts;
-  Check err =
-      surface == Surface::kChatCompletions ? check_chat(o, &facts) : check_responses(o, &facts);
+  Check err = unique_decision_keys(o);
+  if (!err)
+    err = surface == Surface::kChatCompletions ? check_chat(o, &facts) : check_responses(o, &facts);
   if (err) return std::unexpected(std::move(*err));
   if (fingerprint_content) {
     element content;

@@ -36,7 +36,9 @@ struct RequestFacts {
 //  responses: model (non-empty string), input (string or array), optional
 //    instructions (string|null), stream (bool), max_output_tokens
 //    (integer >= 1), temperature, top_p, tools (array).
-// Invalid JSON, or a body that is not an object, gives param null.
+// Invalid JSON, or a body that is not an object, gives param null. A key the
+// gateway decides on (model, stream, stream_options) given twice at the top
+// level gives code duplicate_parameter naming it.
 std::expected<RequestFacts, ApiError> check_request(Surface surface, std::string_view body,
                                                     bool fingerprint_content = false);
 

@@ -28,6 +28,8 @@ class SseParser {
   // undispatched bytes; feed() then sets overflowed().
   static constexpr size_t kMaxBuffered = 4 << 20;
   bool overflowed() const { return overflowed_; }
+  // Bytes held for events not yet dispatched (a partial line and a partial event).
+  size_t buffered() const { return buf_.size() - pos_ + pending_.data.size(); }
 
  private:
   // Applies one line (without its line end); true when it dispatched into *out.

@@ -135,4 +135,40 @@ std::string status_family(int status) {
   return std::string(1, static_cast<char>('0' + status / 100)) + "xx";
 }
 
+namespace {
+
+void bound(std::string& s) {
+  if (s.size() <= kMaxFieldBytes) return;
+  const std::string suffix = "...[" + std::to_string(s.size()) + " bytes]";
+  size_t keep = kMaxFieldBytes - suffix.size();
+  while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xC0) == 0x80) --keep;  // whole UTF-8 characters
+  s.resize(keep);
+  s += suffix;
+}
+
+void bound(std::vector<std::string>& list) {
+  if (list.size() > kMaxListEntries) {
+    const size_t n = list.size();
+    list.resize(kMaxListEntries - 1);
+    list.push_back("...[" + std::to_string(n) + " entries]");
+  }
+  for (auto& s : list) bound(s);
+}
+
+}  // namespace
+
+void bound_fields(EvidenceRecord& r) {
+  for (std::string* s : {&r.chain, &r.route_used, &r.upstream_surface, &r.stream_verdict,
+                         &r.response_shape_observed, &r.environment})
+    bound(*s);
+  // fallback_decision lists every route of the chain: bounded by the config, not by input.
+  bound(r.routes_tried);
+  bound(r.shape_mismatches);
+  bound(r.shape_drift);
+  for (auto& a : r.attempts)
+    for (std::string* s : {&a.route, &a.error_class, &a.transport_error, &a.upstream_request_id,
+                           &a.decision, &a.reason})
+      bound(*s);
+}
+
 }  // namespace readygate::evidence

@@ -86,6 +86,19 @@ std::string to_json(const EvidenceRecord& r);
 // The same appended to `out` (a batch of lines built in one buffer).
 void append_json(std::string& out, const EvidenceRecord& r);
 
+// Longest text field kept in a record (bytes); longer values are cut.
+inline constexpr size_t kMaxFieldBytes = 256;
+// Entries kept per list field (shape_mismatches, shape_drift, routes_tried).
+inline constexpr size_t kMaxListEntries = 64;
+
+// Bounds every text field that may carry what a client or an upstream sent
+// (the chain's model name, field paths of a shape mismatch, a provider's
+// request id, reasons): a value over kMaxFieldBytes keeps its first bytes
+// and ends "...[N bytes]" with its full length; a list over kMaxListEntries
+// ends with "...[N entries]". One record's size is then bounded whatever
+// its inputs were.
+void bound_fields(EvidenceRecord& r);
+
 // "1xx".."5xx" for 100..599, "transport" for 0 (no HTTP status), "unknown"
 // for anything else.
 std::string status_family(int status);

@@ -31,10 +31,28 @@ bool is_event_stream(const HeaderList& h) {
   return ct && ct->find("text/event-stream") != std::string_view::npos;
 }
 
+// The request's deadline (on the gateway's clock) on the steady clock the
+// network timers run on.
+net::UpstreamConnection::Deadline real_time(const Clock& clock, SteadyTime deadline) {
+  return std::chrono::steady_clock::now() + (deadline - clock.now());
+}
+
+bool is_timeout(TransportError e) {
+  return e == TransportError::kConnectTimeout || e == TransportError::kFirstByteTimeout ||
+         e == TransportError::kIdleTimeout || e == TransportError::kDeadline;
+}
+
+// An upstream status that is not an answer the gateway can pass on or
+// classify: outside 200-599, or a redirect (a base URL pointing elsewhere;
+// following it would send the credential to another host).
+bool unusable_status(int status) { return status < 200 || status > 599 || (status >= 300 && status < 400); }
+
 bool passes_to_client(std::string_view name) {
   return iequals(name, "x-request-id") || iequals(name, "openai-processing-ms") ||
          (name.size() > 12 && iequals(name.substr(0, 12), "x-ratelimit-"));
 }
+
+constexpr size_t kMaxPassedHeaderBytes = 256;
 
 void append_header_line(std::string& out, std::string_view name, std::string_view value) {
   out += name;
@@ -52,17 +70,10 @@ std::string client_header_lines(const HeaderList& headers) {
     if (!passes_to_client(k)) continue;
     bool later = false;
     for (size_t j = i + 1; j < headers.size() && !later; ++j) later = iequals(headers[j].first, k);
-    if (!later) append_header_line(out, k, v);
+    // Sanitized like a body: an upstream may reflect a credential here.
+    if (!later) append_header_line(out, k, sanitize_text(v, kMaxPassedHeaderBytes));
   }
   return out;
-}
-
-// Breaker counts 5xx, timeouts, resets and shape failures; 4xx are the
-// client's or the account's problem, not the route's health.
-bool counts_against_breaker(const Classification& c, int status) {
-  if (status >= 500) return true;
-  if (status == 0) return c.error_class == ErrorClass::kTransient;
-  return false;
 }
 
 // [DONE] for chat; response.completed / failed / incomplete / error for Responses.
@@ -78,14 +89,36 @@ bool is_terminal_event(Surface s, const contract::SseEvent& ev) {
 struct Worker::Attempt {
   bool served = false;
   bool committed = false;      // bytes reached the client
-  bool fallback_now = false;   // shape mismatch / truncated before the first byte
+  // Not an answer (shape mismatch, broken framing, unusable status, over a
+  // cap) or truncated before the first byte: no retry on this route.
+  bool fallback_now = false;
   bool client_gone = false;    // the client closed first: says nothing of the route's health
   Classification cls;
-  int status = 0;
+  int status = 0;              // the upstream's status; 0 when no head arrived
+  // The exchange failed below HTTP, before the head or after it (a 2xx
+  // head whose body was cut is a failure, never an answer).
+  std::optional<TransportError> transport;
   std::string reason;
   std::string upstream_request_id;
   int64_t first_byte_ms = -1;
   std::string error_message;   // sanitized provider message, for the client
+
+  // Fails the attempt with `e`; `where` names the stage ("body", ...).
+  void fail(TransportError e, std::string_view where = {}) {
+    transport = e;
+    cls = contract::classify_transport(e);
+    reason = where.empty() ? cls.reason : std::string(where) + " (" + cls.reason + ")";
+    // An answer that is not one is not retried on its route.
+    if (e == TransportError::kProtocol || e == TransportError::kTooLarge) fallback_now = true;
+  }
+  // Breaker: 5xx, transport failures that are the route's (timeouts,
+  // resets, framing), answers that are not one. 4xx are the client's or the
+  // account's problem, not the route's health.
+  bool counts_against_breaker() const {
+    if (fallback_now) return true;
+    if (transport) return cls.error_class == ErrorClass::kTransient;
+    return status >= 500;
+  }
 };
 
 net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState& st,
@@ -118,6 +151,7 @@ net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState
       gw_.count_retry(rt.cfg.name);
       ++st.rec.retry_count;
       co_await sleep_for(delay);
+      if (st.client_gone) co_return RouteResult::kClientGone;
     }
     ++st.total_attempts;
     evidence::AttemptRecord rec;
@@ -126,9 +160,20 @@ net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState
     rec.delay_before_ms = delay.count();
     const SteadyTime t0 = gw_.clock().now();
     Attempt a = co_await attempt_once(ex, st, rt, deadline);
+    if (st.client_gone && !a.served) {
+      // Abandoned, not failed: says nothing of the route's health.
+      rt.on_ignored(gw_.clock().now());
+      rec.status = a.status;
+      rec.error_class = std::string(contract::error_class_name(a.cls.error_class));
+      rec.decision = "return";
+      rec.reason = "client went away";
+      rec.total_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - t0).count();
+      st.rec.attempts.push_back(std::move(rec));
+      co_return RouteResult::kClientGone;
+    }
     rec.status = a.status;
     rec.error_class = std::string(contract::error_class_name(a.cls.error_class));
-    if (a.status == 0) rec.transport_error = a.cls.reason;
+    if (a.transport) rec.transport_error = std::string(contract::transport_error_name(*a.transport));
     rec.upstream_request_id = a.upstream_request_id;
     rec.first_byte_ms = a.first_byte_ms;
     rec.total_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - t0).count();
@@ -145,23 +190,28 @@ net::Task<Worker::RouteResult> Worker::try_route(net::Exchange& ex, RequestState
         rt.on_success(gw_.clock().now());
       co_return RouteResult::kServed;
     }
-    if (counts_against_breaker(a.cls, a.status) || a.fallback_now)
+    if (a.counts_against_breaker())
       rt.on_failure(gw_.clock().now());
     else
       rt.on_ignored(gw_.clock().now());
-    // Remember what the client gets if nothing else serves.
-    st.last_status = a.status;
-    if (a.status == 0) {
-      st.last_status = a.cls.reason.find("timeout") != std::string::npos ? 504 : 502;
+    // Remember what the client gets if nothing else serves: never the 2xx of
+    // an answer whose body failed.
+    if (a.transport) {
+      const bool invalid =
+          *a.transport == TransportError::kProtocol || *a.transport == TransportError::kTooLarge;
+      st.last_status = is_timeout(*a.transport) ? 504 : 502;
       st.last_type = "server_error";
-      st.last_code = "upstream_unavailable";
-      st.last_message = "Upstream failed: " + a.cls.reason + ".";
+      st.last_code = invalid ? "upstream_invalid_response" : "upstream_unavailable";
+      st.last_message = (invalid ? "Upstream answered with an invalid response: "
+                                 : "Upstream failed: ") +
+                        a.reason + ".";
     } else if (a.cls.body_not_json || a.fallback_now) {
       st.last_status = 502;
       st.last_type = "server_error";
       st.last_code = "upstream_invalid_response";
       st.last_message = "Upstream answered with an invalid response: " + a.reason + ".";
     } else {
+      st.last_status = a.status;
       st.last_type = a.cls.error_type.empty()
                          ? std::string(contract::default_error_type(a.status))
                          : a.cls.error_type;
@@ -198,6 +248,7 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
                                                 RouteRuntime& rt, SteadyTime deadline) {
   Attempt a;
   const auto& to = rt.cfg.timeouts;
+  const auto& limits = gw_.config().limits;
   auto& pool = pool_for(rt);
   std::string rewritten;  // only when the route rewrites the model
   const std::string_view request_body = upstream_body(st, rt, &rewritten);
@@ -205,6 +256,10 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
   std::unique_ptr<net::UpstreamConnection> conn;
   std::optional<net::UpstreamHead> head;
   const SteadyTime t0 = gw_.clock().now();
+  struct InFlight {  // st.upstream names `conn` only while this attempt holds it
+    RequestState& st;
+    ~InFlight() { st.upstream = nullptr; }
+  } in_flight{st};
   // A reused keep-alive connection may have been closed by the upstream
   // while idle; a failure before any response byte then earns one fresh
   // connection (not an attempt: nothing reached the provider's handler).
@@ -212,11 +267,15 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
     // The second try takes a new connection: another idle one may be just as stale.
     auto c = co_await pool.acquire(remaining(gw_.clock().now(), deadline, to.connect), tries > 0);
     if (!c) {
-      a.cls = contract::classify_transport(c.error());
-      a.reason = a.cls.reason;
+      a.fail(c.error());
       co_return a;
     }
     conn = std::move(*c);
+    if (st.client_gone) {  // left while the connection was being made
+      a.fail(TransportError::kReset);
+      co_return a;
+    }
+    st.upstream = conn.get();
     gw_.count_upstream_connection(rt.cfg.name, conn->reused);
     auto sent = co_await conn->send_raw(head_prefix, request_body,
                                         remaining(gw_.clock().now(), deadline, to.first_byte));
@@ -227,39 +286,45 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
         break;
       }
       if (!(conn->reused && h.error() == TransportError::kReset)) {
-        a.cls = contract::classify_transport(h.error());
-        a.reason = a.cls.reason;
+        a.fail(h.error());
         co_return a;
       }
     } else if (!conn->reused) {
-      a.cls = contract::classify_transport(sent.error());
-      a.reason = a.cls.reason;
+      a.fail(sent.error());
       co_return a;
     }
   }
   if (!head) {
-    a.cls = contract::classify_transport(TransportError::kReset);
-    a.reason = a.cls.reason;
+    a.fail(TransportError::kReset);
     co_return a;
   }
   a.status = head->status;
   a.first_byte_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - t0).count();
   if (auto id = find_header(head->headers, "x-request-id")) a.upstream_request_id = sanitize_text(*id);
+  if (unusable_status(head->status)) {
+    conn->close();
+    a.fail(TransportError::kProtocol, "upstream status " + std::to_string(head->status));
+    co_return a;
+  }
 
   const bool ok = head->status >= 200 && head->status < 300;
   if (ok && st.facts.stream && is_event_stream(head->headers)) {
-    Attempt done = co_await relay_stream(ex, st, rt, *conn, *head, a);
+    Attempt done = co_await relay_stream(ex, st, rt, *conn, *head, a, t0, deadline);
     // Kept alive when the stream was read to its end (closed otherwise).
+    st.upstream = nullptr;
     pool.release(std::move(conn));
     co_return done;
   }
-  auto body = co_await conn->read_all(ok ? kMaxResponseBytes : kMaxErrorBytes,
-                                      remaining(gw_.clock().now(), deadline, to.stream_idle));
+  auto body = co_await conn->read_all(ok ? limits.max_response_bytes : kMaxErrorBytes,
+                                      remaining(gw_.clock().now(), deadline, to.stream_idle),
+                                      real_time(gw_.clock(), deadline));
   if (!body) {
-    a.cls = contract::classify_transport(body.error());
-    a.reason = "body: " + a.cls.reason;
+    // The head said 2xx (or an error status), the body never arrived whole:
+    // a failed attempt, whatever the head said.
+    a.fail(body.error(), "body");
     co_return a;
   }
+  st.upstream = nullptr;
   pool.release(std::move(conn));
   // One parse: classification, shape and usage together.
   auto checked = contract::check_answer(rt.cfg.surface, head->status, *body, head->headers,
@@ -319,8 +384,10 @@ net::Task<Worker::Attempt> Worker::attempt_once(net::Exchange& ex, RequestState&
 
 net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState& st,
                                                 RouteRuntime& rt, net::UpstreamConnection& conn,
-                                                const net::UpstreamHead& head, Attempt a) {
+                                                const net::UpstreamHead& head, Attempt a,
+                                                SteadyTime attempt_start, SteadyTime deadline) {
   const auto idle = rt.cfg.timeouts.stream_idle;
+  const size_t max_pre_commit = gw_.config().limits.max_pre_commit_bytes;
   contract::SseParser parser;
   contract::StreamChecker checker(rt.cfg.surface);
   contract::SseEvent ev;
@@ -336,14 +403,19 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   bool ended = false;
   bool event_seen = false;
   // Before the first event the stream is not committed: failures may retry
-  // or fall back. Wait for one complete event before answering the client.
+  // or fall back. Wait for one complete event before answering the client,
+  // by the first-byte deadline: comments and keep-alive bytes are no
+  // progress toward it.
+  const SteadyTime first_event_by = std::min(deadline, attempt_start + rt.cfg.timeouts.first_byte);
   while (!event_seen) {
     if (conn.done()) break;
-    auto r = co_await conn.read_some(piece, idle);
+    auto r = co_await conn.read_some(piece, idle, real_time(gw_.clock(), first_event_by));
     if (!r) {
-      a.cls = contract::classify_transport(r.error());
-      a.reason = "stream failed before its first event: " + a.cls.reason;
-      a.fallback_now = st.chain->fallback.on_truncated_before_first_byte;
+      const TransportError e = r.error() == TransportError::kDeadline && first_event_by < deadline
+                                   ? TransportError::kFirstByteTimeout
+                                   : r.error();
+      a.fail(e, "stream before its first event");
+      a.fallback_now |= st.chain->fallback.on_truncated_before_first_byte;
       co_return a;
     }
     if (!tr) pending += piece;
@@ -353,6 +425,12 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
       ended |= is_terminal_event(rt.cfg.surface, ev);
       event_seen = true;
       if (tr) tr->on_event(ev, &pending);
+    }
+    if (!event_seen && (parser.overflowed() || std::max(pending.size(), parser.buffered()) > max_pre_commit)) {
+      conn.close();
+      a.fail(TransportError::kTooLarge,
+             "stream held over " + std::to_string(max_pre_commit) + " bytes before its first event");
+      co_return a;
     }
   }
   if (event_seen && checker.verdict() == contract::StreamVerdict::kMalformed) {
@@ -366,8 +444,8 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
     if (a.fallback_now) co_return a;
   }
   if (!event_seen || checker.verdict() == contract::StreamVerdict::kErrorEvent) {
-    a.cls = contract::classify_transport(TransportError::kReset);
-    a.reason = event_seen ? "stream error event before any content" : "stream ended before its first event";
+    a.fail(TransportError::kReset, event_seen ? "stream error event before any content"
+                                              : "stream ended before its first event");
     a.fallback_now = st.chain->fallback.on_truncated_before_first_byte;
     st.rec.response_shape_observed = "truncated";
     co_return a;
@@ -376,7 +454,7 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   res.set(http::field::content_type, "text/event-stream; charset=utf-8");
   res.set(http::field::cache_control, "no-cache");
   for (const auto& [k, v] : head.headers)
-    if (passes_to_client(k)) res.set(k, v);
+    if (passes_to_client(k)) res.set(k, sanitize_text(v, kMaxPassedHeaderBytes));
   res.set("x-readygate-route", rt.cfg.name);
   res.set("x-readygate-attempts", std::to_string(st.total_attempts));
   res.set("x-readygate-request-id", st.rec.request_id);
@@ -407,13 +485,23 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   }
   // Committed: forward each read as it arrives; check events on the side.
   std::string failure;
+  bool past_deadline = false;
+  const auto until = real_time(gw_.clock(), deadline);
   while (!conn.done()) {
-    auto r = co_await conn.read_some(piece, idle);
+    auto r = co_await conn.read_some(piece, idle, until);
     if (!r) {
-      failure = std::string(contract::transport_error_name(r.error()));
+      past_deadline = r.error() == TransportError::kDeadline;
+      failure = past_deadline ? std::string("the request's total deadline passed")
+                              : std::string(contract::transport_error_name(r.error()));
       break;
     }
     parser.feed(piece);
+    if (parser.overflowed()) {
+      // An event too large to check is not relayed whole: the stream ends here.
+      failure = "an event over " + std::to_string(contract::SseParser::kMaxBuffered) + " bytes";
+      conn.close();
+      break;
+    }
     out.clear();
     while (parser.next(&ev)) {
       checker.on_event(ev);
@@ -433,7 +521,8 @@ net::Task<Worker::Attempt> Worker::relay_stream(net::Exchange& ex, RequestState&
   }
   const auto verdict = checker.finish();
   if (checker.usage_seen()) record_usage(st, checker.usage());
-  st.rec.stream_verdict = std::string(contract::stream_verdict_name(verdict));
+  st.rec.stream_verdict = past_deadline ? std::string("deadline_exceeded")
+                                        : std::string(contract::stream_verdict_name(verdict));
   const bool clean = verdict == contract::StreamVerdict::kCompleted ||
                      verdict == contract::StreamVerdict::kIncomplete;
   st.rec.response_shape_observed = clean ? "documented_shape_seen"

@@ -182,6 +182,7 @@ evidence::EvidenceRecord Gateway::new_record(contract::Surface surface, std::str
 
 void Gateway::complete(evidence::EvidenceRecord rec, contract::Surface surface,
                        const std::string& route_used) {
+  evidence::bound_fields(rec);
   rec.status_family = evidence::status_family(rec.status);
   if (rec.status >= 500 || rec.status == 0 || rec.follow_up_needed || rec.fallback_decision != "none") {
     const std::string status = std::to_string(rec.status);

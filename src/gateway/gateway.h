@@ -79,6 +79,11 @@ class Gateway {
   const std::string& run_id() const { return run_id_; }
   std::atomic<int64_t>& in_flight() { return in_flight_; }
   std::atomic<int64_t>& active_streams() { return active_streams_; }
+  // Bytes of request bodies held by every worker's listeners together
+  // (limits.max_buffered_body_bytes).
+  const std::shared_ptr<std::atomic<size_t>>& buffered_body_bytes() const {
+    return buffered_body_bytes_;
+  }
   bool draining() const { return draining_.load(); }
 
   // Data-path hooks (thread-safe).
@@ -122,6 +127,8 @@ class Gateway {
   std::vector<std::thread> threads_;
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> active_streams_{0};
+  std::shared_ptr<std::atomic<size_t>> buffered_body_bytes_ =
+      std::make_shared<std::atomic<size_t>>(0);
   std::atomic<bool> draining_{false};
   bool started_ = false;
 };

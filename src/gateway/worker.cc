@@ -1,5 +1,7 @@
 #include "gateway/worker.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
@@ -39,11 +41,14 @@ std::expected<std::vector<uint16_t>, std::string> Worker::listen(
   limits.write_timeout = cfg.limits.client_write_timeout;
   limits.idle_timeout = cfg.limits.idle_timeout;
   limits.max_connections = cfg.limits.max_connections;
+  limits.max_buffered_body_bytes = cfg.limits.max_buffered_body_bytes;
+  limits.buffered_body_bytes = gw_.buffered_body_bytes();  // one budget for every worker
   std::vector<uint16_t> bound;
   for (size_t i = 0; i < cfg.listeners.size(); ++i) {
     auto server = std::make_unique<net::HttpServer>(
         io_, limits, [this](net::Exchange& ex) { return handle(ex); },
         net::Threading::kOneThread);  // io_ is run by this worker's thread only
+    server->set_head_check([this](const http::request_header<>& h) { return check_head(h); });
     const uint16_t port = i < ports.size() ? ports[i] : cfg.listeners[i].port;
     auto ep = server->listen(cfg.listeners[i].host, port, /*reuse_port=*/true);
     if (!ep) return std::unexpected(ep.error());
@@ -106,17 +111,82 @@ std::string_view Worker::upstream_body(const RequestState& st, const RouteRuntim
   return *rewritten;
 }
 
+namespace {
+
+// The GET endpoints the data port answers (HEAD as well, without a body).
+bool is_info_path(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/models";
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// The key of `Authorization: Bearer KEY` (the scheme in any case, RFC 9110
+// 11.1); empty when absent or another scheme.
+std::string_view bearer_key(std::string_view auth) {
+  if (auth.size() < 7 || !iequals(auth.substr(0, 7), "bearer ")) return {};
+  auth.remove_prefix(7);
+  while (!auth.empty() && auth.front() == ' ') auth.remove_prefix(1);
+  while (!auth.empty() && auth.back() == ' ') auth.remove_suffix(1);
+  return auth;
+}
+
+}  // namespace
+
+std::optional<http::response<http::string_body>> Worker::check_head(
+    const http::request_header<>& h) {
+  const std::string_view path = path_of(h.target());
+  const bool get = h.method() == http::verb::get || h.method() == http::verb::head;
+  if (get && is_info_path(path)) return std::nullopt;
+  const auto surface = contract::surface_from_path(path);
+  if (!surface)
+    return net::json_error_response(404, "invalid_request_error",
+                                    "Unknown request URL: " + sanitize_text(path, 200) + ".", "",
+                                    "unknown_url");
+  if (h.method() != http::verb::post) {
+    auto res = net::json_error_response(405, "invalid_request_error",
+                                        "Use POST for " + std::string(path) + ".");
+    res.set(http::field::allow, "POST");
+    return res;
+  }
+  if (gw_.config().client_keys.empty()) return std::nullopt;
+  std::string_view auth;
+  if (auto it = h.find(http::field::authorization); it != h.end()) auth = it->value();
+  const std::string_view key = bearer_key(auth);
+  if (!key.empty() && config::match_client_key(gw_.config(), key)) return std::nullopt;
+  // Refused before the body is read: the record stands for the request
+  // by its declared size only.
+  auto rec = gw_.new_record(*surface, {});
+  rec.request_hash.clear();
+  if (auto it = h.find(http::field::content_length); it != h.end()) {
+    uint64_t n = 0;
+    const auto v = it->value();
+    if (std::from_chars(v.data(), v.data() + v.size(), n).ec == std::errc{}) rec.request_bytes = n;
+  }
+  rec.status = 401;
+  auto res = net::json_error_response(
+      401, "invalid_request_error",
+      key.empty() ? "Missing client key: send 'Authorization: Bearer KEY'."
+                  : "Incorrect client key provided.",
+      "", "invalid_api_key");
+  res.set("x-should-retry", "false");
+  res.set("x-readygate-attempts", "0");
+  res.set("x-readygate-request-id", rec.request_id);
+  gw_.complete(std::move(rec), *surface, {});
+  return res;
+}
+
 net::Task<void> Worker::handle(net::Exchange& ex) {
+  // check_head() has refused unknown paths, wrong methods and missing or
+  // wrong client keys before the body was read.
   const auto& req = ex.request();
-  std::string_view target = req.target();
-  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view path = path_of(req.target());
   auto plain = [](unsigned status, std::string content_type, std::string body) {
     http::response<http::string_body> res{static_cast<http::status>(status), 11};
     res.set(http::field::content_type, content_type);
     res.body() = std::move(body);
     return res;
   };
-  if (req.method() == http::verb::get) {
+  if (req.method() == http::verb::get || req.method() == http::verb::head) {
     if (path == "/healthz") {
       co_await ex.send(plain(200, "application/json", "{\"status\":\"ok\"}"));
       co_return;
@@ -146,16 +216,9 @@ net::Task<void> Worker::handle(net::Exchange& ex) {
     }
   }
   const auto surface = contract::surface_from_path(path);
-  if (!surface) {
-    auto res = net::json_error_response(404, "invalid_request_error",
-                                        "Unknown request URL: " + std::string(path) + ".", "",
-                                        "unknown_url");
-    co_await ex.send(std::move(res));
-    co_return;
-  }
-  if (req.method() != http::verb::post) {
-    co_await ex.send(net::json_error_response(405, "invalid_request_error",
-                                              "Use POST for " + std::string(path) + "."));
+  if (!surface || req.method() != http::verb::post) {  // check_head() refused these; defensive
+    co_await ex.send(net::json_error_response(404, "invalid_request_error", "Unknown request URL.",
+                                              "", "unknown_url"));
     co_return;
   }
   ++gw_.in_flight();
@@ -182,21 +245,6 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
   st.body = &ex.request().body();
   st.rec = gw_.new_record(surface, *st.body);
 
-  // Client authentication (constant-time compare of the key's hash).
-  if (!gw_.config().client_keys.empty()) {
-    std::string_view auth;
-    if (auto it = ex.request().find(http::field::authorization); it != ex.request().end())
-      auth = it->value();
-    const std::string_view key = auth.starts_with("Bearer ") ? auth.substr(7) : std::string_view{};
-    if (key.empty() || !config::match_client_key(gw_.config(), key)) {
-      co_await send_error(ex, st, 401, "invalid_request_error",
-                          key.empty() ? "Missing client key: send 'Authorization: Bearer KEY'."
-                                      : "Incorrect client key provided.",
-                          "invalid_api_key");
-      finish(st);
-      co_return;
-    }
-  }
   auto facts = contract::check_request(surface, *st.body);
   if (!facts) {
     co_await send_error(ex, st, facts.error().status, facts.error().type, facts.error().message,
@@ -239,6 +287,12 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     slot.n = &gw_.active_streams();
   }
 
+  // A client that leaves while the gateway waits upstream frees the upstream
+  // connection at once (and the rest of the chain is not tried).
+  ex.watch_for_close([&st] {
+    st.client_gone = true;
+    if (st.upstream) st.upstream->close();
+  });
   std::vector<std::string> skipped;
   for (const auto& name : st.chain->routes) {
     RouteRuntime* rt = gw_.routes().find(name);
@@ -274,7 +328,17 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     }
     st.rec.routes_tried.push_back(name);
     const RouteResult r = co_await try_route(ex, st, *rt);
+    if (r == RouteResult::kClientGone) {
+      ex.stop_watching();
+      std::string d;
+      for (const auto& s : skipped) d += s + ";";
+      st.rec.fallback_decision = d + "client_gone";
+      st.rec.status = 499;  // nginx's "client closed request": nobody got an answer
+      finish(st);
+      co_return;
+    }
     if (r == RouteResult::kServed || r == RouteResult::kReturnError) {
+      ex.stop_watching();
       const bool translated = rt->cfg.surface != surface;
       st.rec.upstream_surface = std::string(contract::surface_name(rt->cfg.surface));
       if (st.rec.routes_tried.size() > 1 || !skipped.empty() || translated) {
@@ -289,6 +353,7 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     }
     gw_.count_fallback(name, st.rec.attempts.empty() ? "" : st.rec.attempts.back().reason);
   }
+  ex.stop_watching();
   // Nothing served: the last upstream error, sanitized, or 503 when no route ran.
   std::string d;
   for (const auto& s : skipped) d += s + ";";

@@ -34,18 +34,25 @@ class Worker {
  private:
   struct RequestState;
   struct Attempt;
-  enum class RouteResult { kServed, kFallback, kReturnError };
-  static constexpr size_t kMaxResponseBytes = 64 << 20;
+  enum class RouteResult { kServed, kFallback, kReturnError, kClientGone };
   static constexpr size_t kMaxErrorBytes = 1 << 20;
 
+  // Run on each request head before its body is read (net::HeadCheck):
+  // unknown paths 404, wrong methods 405, a missing or wrong client key 401
+  // (recorded). nullopt: read the body and handle().
+  std::optional<net::http::response<net::http::string_body>> check_head(
+      const net::http::request_header<>& h);
   net::Task<void> handle(net::Exchange& ex);
   net::Task<void> handle_completion(net::Exchange& ex, contract::Surface surface);
   net::Task<RouteResult> try_route(net::Exchange& ex, RequestState& st, RouteRuntime& rt);
   net::Task<Attempt> attempt_once(net::Exchange& ex, RequestState& st, RouteRuntime& rt,
                                   SteadyTime deadline);
+  // Relays an upstream event stream. Before its first event (due by
+  // attempt_start + first_byte) nothing is committed; `deadline` (the
+  // request's total) bounds the whole.
   net::Task<Attempt> relay_stream(net::Exchange& ex, RequestState& st, RouteRuntime& rt,
                                   net::UpstreamConnection& conn, const net::UpstreamHead& head,
-                                  Attempt a);
+                                  Attempt a, SteadyTime attempt_start, SteadyTime deadline);
   // Usage counters of the upstream's answer or stream (prompt/input,
   // completion/output, total) into the evidence record.
   void record_usage(RequestState& st, const contract::ShapeReport& counted);
@@ -82,6 +89,10 @@ struct Worker::RequestState {
   evidence::EvidenceRecord rec;
   int total_attempts = 0;
   std::string route_used;
+  // The client closed its connection while the gateway waited upstream: the
+  // attempt in flight is abandoned (its connection closed), nothing more is tried.
+  bool client_gone = false;
+  net::UpstreamConnection* upstream = nullptr;  // the attempt's connection while one is in flight
   // The request in the other surface, made the first time a route on that
   // surface is tried (there is only one other surface).
   std::optional<std::expected<translate::TranslatedRequest, translate::Ineligible>> translated;

@@ -1,10 +1,16 @@
 #include "net/http_server.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <boost/asio/strand.hpp>
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <optional>
+#include <vector>
 
 #include "contract/api_error.h"
 
@@ -61,8 +67,14 @@ void append_request_head(std::string& out, const http::request_header<>& req) {
 }
 
 Exchange::Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,
-                   std::string& scratch)
-    : stream_(stream), req_(req), limits_(limits), scratch_(scratch), keep_alive_(req.keep_alive()) {}
+                   std::string& scratch, std::shared_ptr<CloseWatch> watch)
+    : stream_(stream),
+      req_(req),
+      limits_(limits),
+      scratch_(scratch),
+      watch_(std::move(watch)),
+      keep_alive_(req.keep_alive()),
+      head_only_(req.method() == http::verb::head) {}
 
 Task<bool> Exchange::send(http::response<http::string_body> res) {
   if (closed_) co_return false;
@@ -73,7 +85,7 @@ Task<bool> Exchange::send(http::response<http::string_body> res) {
   // Head and body leave in one gathered write (one sendmsg for small answers).
   scratch_.clear();
   append_response_head(scratch_, res);
-  co_return co_await write_head_and_body(res.body());
+  co_return co_await write_head_and_body(head_only_ ? std::string_view() : res.body());
 }
 
 Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
@@ -93,7 +105,7 @@ Task<bool> Exchange::send_raw(unsigned status, std::string_view content_type,
   scratch_ += "Content-Length: ";
   scratch_.append(num, std::to_chars(num, num + sizeof num, body.size()).ptr);
   scratch_ += keep_alive_ ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
-  co_return co_await write_head_and_body(body);
+  co_return co_await write_head_and_body(head_only_ ? std::string_view() : body);
 }
 
 Task<bool> Exchange::write_head_and_body(std::string_view body) {
@@ -180,6 +192,32 @@ void Exchange::reset() {
   closed_ = true;
 }
 
+Exchange::~Exchange() { stop_watching(); }
+
+void Exchange::watch_for_close(std::function<void()> on_close) {
+  if (!watch_ || closed_) return;
+  const uint64_t gen = ++watch_->generation;
+  watch_->on_close = std::move(on_close);
+  // Completes when the socket turns readable: a FIN, an RST, or the next
+  // request's bytes. A watch ended since (generation moved on) does nothing;
+  // the wait itself stays queued until then (no cancel, no syscall).
+  stream_.socket().async_wait(tcp::socket::wait_read, [w = watch_, gen](const error_code& ec) {
+    if (ec || w->generation != gen || !w->on_close) return;
+    char byte;
+    const ssize_t n = ::recv(w->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) return;  // still there
+    auto cb = std::move(w->on_close);
+    w->on_close = nullptr;
+    cb();
+  });
+}
+
+void Exchange::stop_watching() {
+  if (!watch_) return;
+  ++watch_->generation;
+  watch_->on_close = nullptr;
+}
+
 tcp::endpoint Exchange::remote() const {
   error_code ec;
   return stream_.socket().remote_endpoint(ec);
@@ -190,6 +228,8 @@ HttpServer::HttpServer(asio::io_context& io, ServerLimits limits, Handler handle
     : io_(io),
       limits_(limits),
       handler_(std::move(handler)),
+      body_budget_(limits_.buffered_body_bytes ? limits_.buffered_body_bytes
+                                               : std::make_shared<std::atomic<size_t>>(0)),
       threading_(threading),
       acceptor_(io) {}
 
@@ -286,6 +326,9 @@ Task<void> HttpServer::accept_loop() {
 namespace {
 
 constexpr size_t kSessionReadBufferBytes = 8192;
+// How long a refused request's remaining body is read and dropped before
+// the connection closes (nginx's lingering_time is 30 s, lingering_timeout 5 s).
+constexpr std::chrono::seconds kLingerTime{2};
 
 template <typename Counters>
 struct ActiveGuard {
@@ -294,10 +337,103 @@ struct ActiveGuard {
   ~ActiveGuard() { --c->active; }
 };
 
+// A share of the process-wide budget for buffered request bodies, held
+// while the request (and its body) lives.
+class BodyReservation {
+ public:
+  BodyReservation() = default;
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+  ~BodyReservation() { release(); }
+  bool take(std::atomic<size_t>& in_use, size_t n, size_t cap) {
+    release();
+    size_t cur = in_use.load(std::memory_order_relaxed);
+    do {
+      if (n > cap || cur > cap - n) return false;
+    } while (!in_use.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
+    in_use_ = &in_use;
+    n_ = n;
+    return true;
+  }
+  void release() {
+    if (in_use_) in_use_->fetch_sub(n_, std::memory_order_relaxed);
+    in_use_ = nullptr;
+    n_ = 0;
+  }
+
+ private:
+  std::atomic<size_t>* in_use_ = nullptr;
+  size_t n_ = 0;
+};
+
+// Beast's parse errors that mean "not valid HTTP/1.1" (answered 400), as
+// opposed to the peer going away, a limit, or needing more bytes.
+bool malformed(const error_code& ec) {
+  if (ec.category() != make_error_code(http::error::end_of_stream).category()) return false;
+  switch (static_cast<http::error>(ec.value())) {
+    case http::error::end_of_stream:
+    case http::error::partial_message:
+    case http::error::need_more:
+    case http::error::need_buffer:
+    case http::error::header_limit:
+    case http::error::body_limit:
+    case http::error::buffer_overflow:
+      return false;
+    default:
+      return true;
+  }
+}
+
+std::string lower_trimmed(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// RFC 9112 framing of a request head: the version, and Transfer-Encoding
+// against Content-Length (a request smuggled past one parser by another's
+// reading of these must not reach a handler). The refusal, if any.
+std::optional<http::response<http::string_body>> framing_problem(const http::request_header<>& h) {
+  if (h.version() != 11 && h.version() != 10)
+    return json_error_response(505, "invalid_request_error", "HTTP version not supported; use HTTP/1.1.");
+  std::vector<std::string> codings;
+  for (const auto& f : h) {
+    if (f.name() != http::field::transfer_encoding) continue;
+    std::string_view v = f.value();
+    for (size_t pos = 0; pos <= v.size();) {
+      const size_t comma = std::min(v.find(',', pos), v.size());
+      if (auto c = lower_trimmed(v.substr(pos, comma - pos)); !c.empty()) codings.push_back(std::move(c));
+      pos = comma + 1;
+    }
+  }
+  const bool has_te = h.find(http::field::transfer_encoding) != h.end();
+  if (!has_te) return std::nullopt;
+  if (h.find(http::field::content_length) != h.end())
+    return json_error_response(400, "invalid_request_error",
+                               "Transfer-Encoding and Content-Length together are ambiguous; send one.");
+  if (codings.size() == 1 && codings[0] == "chunked") return std::nullopt;
+  if (codings.size() == 1)
+    return json_error_response(501, "invalid_request_error",
+                               "Transfer-Encoding: only 'chunked' is supported.");
+  return json_error_response(400, "invalid_request_error",
+                             "Transfer-Encoding: stacked or empty transfer codings are not accepted; "
+                             "send 'chunked' alone.");
+}
+
+bool expects_continue(const http::request_header<>& h) {
+  auto it = h.find(http::field::expect);
+  return it != h.end() && h.version() >= 11 && lower_trimmed(it->value()) == "100-continue";
+}
+
 }  // namespace
 
 Task<void> HttpServer::session(tcp::socket socket) {
   ActiveGuard guard(counters_);
+  // The frame may outlive the server (destroyed with the io_context): what
+  // its destructors touch is held here.
+  const std::shared_ptr<std::atomic<size_t>> body_budget = body_budget_;
   error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   socket.non_blocking(true, ec);  // for write_now(); async operations are unaffected
@@ -307,6 +443,16 @@ Task<void> HttpServer::session(tcp::socket socket) {
   // body arrive in one recvmsg; the buffer keeps what it grows to.
   buffer.reserve(kSessionReadBufferBytes);
   std::string scratch;  // response heads, reused across the connection's requests
+  auto watch = std::make_shared<CloseWatch>();
+  watch->fd = stream.socket().native_handle();
+  // A watch still queued when the connection ends must not act on a reused fd.
+  struct EndWatch {
+    CloseWatch& w;
+    ~EndWatch() {
+      ++w.generation;
+      w.on_close = nullptr;
+    }
+  } end_watch{*watch};
   bool first = true;
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
@@ -315,53 +461,97 @@ Task<void> HttpServer::session(tcp::socket socket) {
     if (!first && buffer.size() == 0) co_await yield_now();  // see yield_now()
     // The common case needs no async operation: the whole request is in the
     // socket (or already buffered) and parses in place. Otherwise Beast's
-    // reads go on from where the parser stopped, with the deadlines.
+    // reads go on from where the parser stopped, with the deadlines. The
+    // head is read first and checked before any body byte is parsed.
     if (buffer.size() == 0) read_now(stream.socket(), buffer);
     ec = {};
-    parse_buffered(parser, buffer, ec);
+    parse_buffered(parser, buffer, ec, /*header_only=*/true);
     if (!ec && !parser.is_header_done()) {
       stream.expires_after(first ? limits_.header_read_timeout : limits_.idle_timeout);
       co_await http::async_read_header(stream, buffer, parser, use_ec(ec));
-      if (!ec) parse_buffered(parser, buffer, ec);  // a body that came with the head
     }
     first = false;
     std::optional<http::response<http::string_body>> reject;
+    bool body_complete = false;  // a refused request's body arrived whole: the connection may stay
     auto too_large = [&] {
       return json_error_response(413, "invalid_request_error",
                                  "Request body exceeds the limit of " +
                                      std::to_string(limits_.max_body_bytes) + " bytes.");
     };
+    BodyReservation reservation;
     if (ec == http::error::body_limit) {  // a declared Content-Length over the limit
       reject = too_large();
     } else if (ec == http::error::header_limit) {
       reject = json_error_response(431, "invalid_request_error", "Request headers too large.");
+    } else if (malformed(ec)) {
+      reject = json_error_response(400, "invalid_request_error", "Malformed HTTP/1.1 request.");
     } else if (ec) {
-      break;  // closed, timed out or unparseable: nothing sensible to answer
-    } else if (!parser.is_done()) {
-      stream.expires_after(limits_.body_read_timeout);
-      co_await http::async_read(stream, buffer, parser, use_ec(ec));
+      break;  // closed, timed out or reset: nothing sensible to answer
+    } else if (auto bad = framing_problem(parser.get())) {
+      reject = std::move(bad);
+    } else if (auto refused = head_check_ ? head_check_(parser.get()) : std::nullopt) {
+      reject = std::move(refused);
+      // A small body already here is read and dropped: the connection can stay.
+      if (!parser.is_done()) parse_buffered(parser, buffer, ec);
+      body_complete = !ec && parser.is_done();
+    } else {
+      const auto declared = parser.content_length();
+      const size_t want = declared ? static_cast<size_t>(*declared)
+                                   : parser.chunked() ? limits_.max_body_bytes : 0;
+      if (want > 0 && !reservation.take(*body_budget, want, limits_.max_buffered_body_bytes)) {
+        reject = json_error_response(503, "server_error",
+                                     "The gateway is holding too many request bodies; retry shortly.",
+                                     "", "server_busy");
+        reject->set(http::field::retry_after, "1");
+      }
+    }
+    if (!reject && !parser.is_done()) {
+      // Asked to confirm before the body is sent, and the body has not started.
+      if (buffer.size() == 0 && expects_continue(parser.get())) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        const auto cont = asio::buffer(kContinue.data(), kContinue.size());
+        if (co_await write_fully(stream, cont, limits_.write_timeout)) break;
+      }
+      parse_buffered(parser, buffer, ec);  // a body that came with the head
+      if (!ec && !parser.is_done()) {
+        stream.expires_after(limits_.body_read_timeout);
+        co_await http::async_read(stream, buffer, parser, use_ec(ec));
+      }
       if (ec == http::error::body_limit) {  // chunked bodies find out while reading
         reject = too_large();
+      } else if (malformed(ec)) {
+        reject = json_error_response(400, "invalid_request_error", "Malformed HTTP/1.1 request body.");
       } else if (ec) {
         break;
       }
     }
     if (reject) {
-      reject->keep_alive(false);
+      const bool keep = body_complete && parser.get().keep_alive() && !stopping_;
+      reject->version(11);
+      reject->keep_alive(keep);
       reject->prepare_payload();
-      stream.expires_after(limits_.write_timeout);
-      co_await http::async_write(stream, *reject, use_ec(ec));
-      // Closing with unread request bytes would send RST and could destroy
-      // the answer in flight; half-close and drain briefly, bounded.
+      scratch.clear();
+      append_response_head(scratch, *reject);
+      const bool head_only = parser.is_header_done() && parser.get().method() == http::verb::head;
+      const std::array<asio::const_buffer, 2> bufs{
+          asio::buffer(scratch),
+          head_only ? asio::const_buffer() : asio::buffer(reject->body())};
+      ec = co_await write_fully(stream, bufs, limits_.write_timeout);
+      if (keep && !ec) continue;
+      // Closing with unread request bytes would send RST, and the client's
+      // kernel would drop the answer unread: half-close, then read and drop
+      // what the client still sends (a body up to the size limit, within
+      // kLingerTime), into a small buffer: time and bytes bounded, no memory.
       stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-      stream.expires_after(std::chrono::seconds(1));
+      stream.expires_after(kLingerTime);
       char sink[4096];
-      for (size_t drained = 0; !ec && drained < (1u << 20);)
+      const size_t linger_bytes = limits_.max_body_bytes + limits_.max_header_bytes;
+      for (size_t drained = 0; !ec && drained < linger_bytes;)
         drained += co_await stream.async_read_some(asio::buffer(sink), use_ec(ec));
       co_return;
     }
     Request req = parser.release();
-    Exchange ex(stream, req, limits_, scratch);
+    Exchange ex(stream, req, limits_, scratch, watch);
     bool failed = false;
     try {
       co_await handler_(ex);

@@ -17,6 +17,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/asio.h"
@@ -26,6 +27,12 @@ namespace readygate::net {
 // Every limit has a name, a default and a test.
 struct ServerLimits {
   size_t max_body_bytes = 8 << 20;
+  // Request bodies held at once, all connections together (and all servers
+  // sharing `buffered_body_bytes`): a request whose declared body (or, when
+  // chunked, max_body_bytes) would pass it gets 503 on its head, unread.
+  size_t max_buffered_body_bytes = size_t{128} << 20;
+  // The counter behind max_buffered_body_bytes; null: the server's own.
+  std::shared_ptr<std::atomic<size_t>> buffered_body_bytes;
   size_t max_header_bytes = 64 << 10;
   std::chrono::milliseconds header_read_timeout{30'000};  // slow clients (slowloris)
   std::chrono::milliseconds body_read_timeout{60'000};
@@ -36,11 +43,22 @@ struct ServerLimits {
 
 using Request = http::request<http::string_body>;
 
+// A connection's watch for the client going away while its handler waits
+// on something else (Exchange::watch_for_close). One per connection, shared
+// with the wait's completion handler, which may run after the request (or
+// the connection) ended: `generation` tells it whether it is still wanted.
+struct CloseWatch {
+  int fd = -1;
+  uint64_t generation = 0;
+  std::function<void()> on_close;
+};
+
 class Exchange {
  public:
   // `scratch` is the connection's reusable buffer for response heads.
   Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,
-           std::string& scratch);
+           std::string& scratch, std::shared_ptr<CloseWatch> watch = nullptr);
+  ~Exchange();
 
   const Request& request() const { return req_; }
   Request& request() { return req_; }
@@ -74,7 +92,17 @@ class Exchange {
   // Closes abortively (RST, SO_LINGER 0). No further writes.
   void reset();
 
+  // Calls `on_close` once if the client closes or resets the connection
+  // before stop_watching() (or the end of the exchange): the handler can
+  // then give up what it waits on (an upstream answer nobody will read).
+  // Bytes of a next request arriving are not a close. No syscall is made
+  // to arm or end the watch.
+  void watch_for_close(std::function<void()> on_close);
+  void stop_watching();
+
   bool responded() const { return responded_; }
+  // A HEAD request: answers carry their head only (send, send_raw).
+  bool head_only() const { return head_only_; }
   bool keep_alive() const { return keep_alive_ && !closed_; }
   bool closed() const { return closed_; }
   tcp::endpoint remote() const;
@@ -91,12 +119,22 @@ class Exchange {
   Request& req_;
   const ServerLimits& limits_;
   std::string& scratch_;
+  std::shared_ptr<CloseWatch> watch_;
   bool keep_alive_;
+  bool head_only_;
   bool responded_ = false;
   bool closed_ = false;
 };
 
 using Handler = std::function<Task<void>(Exchange&)>;
+
+// Called once a request's head is parsed and its framing checked, before any
+// body byte is read or any body memory reserved: an answer refuses the
+// request unread (the connection then closes after a bounded drain, unless
+// the whole body had already arrived). Runs on the connection's thread; must
+// not block.
+using HeadCheck =
+    std::function<std::optional<http::response<http::string_body>>(const http::request_header<>&)>;
 
 enum class Threading { kAnyThreads, kOneThread };
 
@@ -113,6 +151,10 @@ class HttpServer {
   HttpServer(asio::io_context& io, ServerLimits limits, Handler handler,
              Threading threading = Threading::kAnyThreads);
   ~HttpServer();
+
+  // Installs the check run on every request head (see HeadCheck). Call
+  // before start().
+  void set_head_check(HeadCheck check) { head_check_ = std::move(check); }
 
   // Binds and listens on host:port (port 0 picks a free port). Returns the
   // bound endpoint, or an error naming the address.
@@ -136,6 +178,8 @@ class HttpServer {
   asio::io_context& io_;
   ServerLimits limits_;
   Handler handler_;
+  HeadCheck head_check_;
+  std::shared_ptr<std::atomic<size_t>> body_budget_;  // bytes of request bodies held
   Threading threading_;
   tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};

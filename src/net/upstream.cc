@@ -69,7 +69,11 @@ bool UpstreamConnection::peer_closed() {
 bool UpstreamConnection::done() const { return parser_ && parser_->is_done(); }
 
 bool UpstreamConnection::reusable() const {
-  return !broken_ && parser_ && parser_->is_done() && parser_->get().keep_alive();
+  // Provably clean only: the answer ended where its framing said, nothing
+  // beyond it was received (a byte there is an unsolicited answer or a body
+  // longer than its Content-Length), and the server allows reuse.
+  return !broken_ && parser_ && parser_->is_done() && parser_->get().keep_alive() &&
+         buffer_.size() == 0;
 }
 
 Task<std::expected<void, TransportError>> UpstreamConnection::send(
@@ -126,32 +130,55 @@ std::expected<void, TransportError> UpstreamConnection::after_write(error_code e
     return std::unexpected(ec == beast::error::timeout ? TransportError::kFirstByteTimeout
                                                        : TransportError::kReset);
   }
+  new_parser();
+  return {};
+}
+
+void UpstreamConnection::new_parser() {
   parser_.emplace();
   // Not boost::none: Beast 1.74 compares Content-Length > none as true.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  return {};
 }
 
 Task<std::expected<UpstreamHead, TransportError>> UpstreamConnection::read_head(
     std::chrono::milliseconds deadline) {
-  error_code ec;
-  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
-    // As the server side reads requests: what is there already parses in
-    // place; Beast's read, with the deadline, goes on only when more is due.
-    if (buffer_.size() == 0) read_now(plain->socket(), buffer_);
-    parse_buffered(*parser_, buffer_, ec, /*header_only=*/true);
-    if (!ec && !parser_->is_header_done()) {
-      plain->expires_after(deadline);
-      co_await http::async_read_header(*plain, buffer_, *parser_, use_ec(ec));
+  // Interim 1xx answers (100 Continue, 103 Early Hints, ...) precede the
+  // final one on the same connection (RFC 9110 15.2): each is read and
+  // dropped, all within the one deadline. Left unread, the final answer
+  // would stay in the connection for the next exchange: another client's.
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (int interim = 0;; ++interim) {
+    const auto left = std::max(std::chrono::milliseconds(1),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   until - std::chrono::steady_clock::now()));
+    error_code ec;
+    if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+      // As the server side reads requests: what is there already parses in
+      // place; Beast's read, with the deadline, goes on only when more is due.
+      if (buffer_.size() == 0) read_now(plain->socket(), buffer_);
+      parse_buffered(*parser_, buffer_, ec, /*header_only=*/true);
+      if (!ec && !parser_->is_header_done()) {
+        plain->expires_after(left);
+        co_await http::async_read_header(*plain, buffer_, *parser_, use_ec(ec));
+      }
+    } else {
+      auto& tls = std::get<1>(stream_);
+      lowest(tls).expires_after(left);
+      co_await http::async_read_header(tls, buffer_, *parser_, use_ec(ec));
     }
-  } else {
-    auto& tls = std::get<1>(stream_);
-    lowest(tls).expires_after(deadline);
-    co_await http::async_read_header(tls, buffer_, *parser_, use_ec(ec));
-  }
-  if (ec) {
-    broken_ = true;
-    co_return std::unexpected(read_error(ec, TransportError::kFirstByteTimeout));
+    if (ec) {
+      broken_ = true;
+      co_return std::unexpected(read_error(ec, TransportError::kFirstByteTimeout));
+    }
+    const unsigned status = parser_->get().result_int();
+    if (status < 100 || status >= 200) break;
+    // 101 switches protocols: nothing HTTP/1.1 follows. Endless interim
+    // answers are a peer stalling past the deadline one head at a time.
+    if (status == 101 || interim >= kMaxInterimResponses) {
+      broken_ = true;
+      co_return std::unexpected(TransportError::kProtocol);
+    }
+    new_parser();
   }
   UpstreamHead head;
   const auto& msg = parser_->get();
@@ -163,7 +190,7 @@ Task<std::expected<UpstreamHead, TransportError>> UpstreamConnection::read_head(
 }
 
 Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
-    std::string& out, std::chrono::milliseconds idle) {
+    std::string& out, std::chrono::milliseconds idle, Deadline until) {
   out.clear();
   while (!parser_->is_done()) {
     auto& body = parser_->get().body();
@@ -172,14 +199,23 @@ Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
     error_code ec;
     auto* plain = std::get_if<beast::tcp_stream>(&stream_);
     if (plain) parse_buffered(*parser_, buffer_, ec);  // bytes already buffered
+    // The wait: `idle`, or what is left before `until` if that comes first.
+    const auto now = std::chrono::steady_clock::now();
+    const bool until_first = until != Deadline::max() && until - now < idle;
+    const auto wait =
+        until_first ? std::max(std::chrono::milliseconds(1),
+                               std::chrono::ceil<std::chrono::milliseconds>(until - now))
+                    : idle;
     if (ec || body.size < sizeof chunk_ || parser_->is_done()) {
       // parsed from the buffer (or failed): no read
+    } else if (now >= until) {
+      ec = beast::error::timeout;
     } else if (plain) {
-      plain->expires_after(idle);
+      plain->expires_after(wait);
       co_await http::async_read_some(*plain, buffer_, *parser_, use_ec(ec));
     } else {
       auto& tls = std::get<1>(stream_);
-      lowest(tls).expires_after(idle);
+      lowest(tls).expires_after(wait);
       co_await http::async_read_some(tls, buffer_, *parser_, use_ec(ec));
     }
     if (ec == http::error::need_buffer) ec = {};
@@ -187,7 +223,8 @@ Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
     out.append(chunk_, n);
     if (ec) {
       broken_ = true;
-      co_return std::unexpected(read_error(ec, TransportError::kIdleTimeout));
+      co_return std::unexpected(read_error(
+          ec, until_first || now >= until ? TransportError::kDeadline : TransportError::kIdleTimeout));
     }
     if (n > 0) break;  // hand over what arrived; chunk framing alone yields nothing
   }
@@ -195,15 +232,15 @@ Task<std::expected<void, TransportError>> UpstreamConnection::read_some(
 }
 
 Task<std::expected<std::string, TransportError>> UpstreamConnection::read_all(
-    size_t limit, std::chrono::milliseconds idle) {
+    size_t limit, std::chrono::milliseconds idle, Deadline until) {
   std::string all, piece;
   while (!done()) {
-    auto r = co_await read_some(piece, idle);
+    auto r = co_await read_some(piece, idle, until);
     if (!r) co_return std::unexpected(r.error());
     all += piece;
     if (all.size() > limit) {
       broken_ = true;
-      co_return std::unexpected(TransportError::kProtocol);
+      co_return std::unexpected(TransportError::kTooLarge);
     }
   }
   co_return all;
@@ -226,9 +263,10 @@ void UpstreamPool::release(std::unique_ptr<UpstreamConnection> c) {
 
 Task<std::expected<std::unique_ptr<UpstreamConnection>, TransportError>> UpstreamPool::acquire(
     std::chrono::milliseconds connect_deadline, bool fresh) {
-  // Most recently used first; one that sat idle a while is checked first,
-  // so a burst after a quiet spell does not walk into closed connections
-  // (each would cost a failed attempt, and enough of them open the breaker).
+  // Most recently used first, each checked before reuse: a connection the
+  // peer closed while idle would cost a failed attempt (enough of them open
+  // the breaker), and one holding bytes nobody asked for would hand them to
+  // this exchange as its answer.
   while (!fresh && !idle_.empty()) {
     auto c = std::move(idle_.back());
     idle_.pop_back();

@@ -47,6 +47,8 @@ struct UpstreamHead {
 // One upstream connection with one exchange in flight at a time.
 class UpstreamConnection {
  public:
+  using Deadline = std::chrono::steady_clock::time_point;
+
   explicit UpstreamConnection(UpstreamStream stream);
   ~UpstreamConnection();
 
@@ -59,16 +61,23 @@ class UpstreamConnection {
   Task<std::expected<void, contract::TransportError>> send_raw(std::string_view head_prefix,
                                                                std::string_view body,
                                                                std::chrono::milliseconds deadline);
-  // Reads the status line and headers; `deadline` is the first-byte deadline.
+  // Reads the status line and headers of the final answer; interim 1xx
+  // answers before it are skipped (at most kMaxInterimResponses; 101 is a
+  // kProtocol failure). `deadline` is the first-byte deadline for all of it.
   Task<std::expected<UpstreamHead, contract::TransportError>> read_head(
       std::chrono::milliseconds deadline);
   // Reads the next body bytes into `out` (replacing its contents); an empty
-  // result with done() true is the end of the body. `idle` bounds the wait.
+  // result with done() true is the end of the body. `idle` bounds the wait
+  // for the next bytes; `until`, when given, bounds it absolutely (what is
+  // left of the request's total deadline): a wait that ends there is
+  // kDeadline, one that ends at `idle` kIdleTimeout.
   Task<std::expected<void, contract::TransportError>> read_some(std::string& out,
-                                                                std::chrono::milliseconds idle);
-  // Reads the rest of the body, at most `limit` bytes (kProtocol beyond).
+                                                                std::chrono::milliseconds idle,
+                                                                Deadline until = Deadline::max());
+  // Reads the rest of the body, at most `limit` bytes (kTooLarge beyond),
+  // each read bounded as read_some's, the whole by `until`.
   Task<std::expected<std::string, contract::TransportError>> read_all(
-      size_t limit, std::chrono::milliseconds idle);
+      size_t limit, std::chrono::milliseconds idle, Deadline until = Deadline::max());
   bool done() const;
   // Set by the pool when this connection was idle before: a failure before
   // any response byte may then be a stale keep-alive, worth one reconnect.
@@ -78,7 +87,8 @@ class UpstreamConnection {
   // True when the peer closed the connection (or sent bytes nobody asked
   // for) while it sat idle: a non-blocking MSG_PEEK, no wait.
   bool peer_closed();
-  // True when the response ended cleanly and the server allows reuse.
+  // True when the response ended cleanly where its framing said, no byte
+  // beyond it has been received, and the server allows reuse.
   bool reusable() const;
   void close();
 
@@ -86,7 +96,10 @@ class UpstreamConnection {
   // After a request write: the error as a transport error, or a fresh parser.
   std::expected<void, contract::TransportError> after_write(error_code ec);
 
+  void new_parser();
+
   static constexpr size_t kReadBufferBytes = 16384;
+  static constexpr int kMaxInterimResponses = 8;
   UpstreamStream stream_;
   beast::flat_buffer buffer_;
   std::string head_;  // request heads, reused across this connection's exchanges
@@ -107,12 +120,15 @@ struct PoolStats {
 class UpstreamPool {
  public:
   // `tls_ctx` must outlive the pool; null for plain HTTP targets.
-  // Idle connections older than `check_idle_after` are checked for a close
-  // by the peer before reuse (servers drop idle keep-alive connections after
-  // their own timeout, nginx after 65 s by default).
+  // Idle connections that sat in the pool `check_idle_after` or longer are
+  // checked before reuse (one non-blocking MSG_PEEK): closed by the peer
+  // (servers drop idle keep-alive connections after their own timeout,
+  // nginx after 65 s by default), or holding bytes nobody asked for (an
+  // unsolicited answer that would reach the next client) -> discarded. The
+  // default, 0, checks every reuse.
   UpstreamPool(asio::io_context& io, UpstreamTarget target, asio::ssl::context* tls_ctx,
                size_t max_idle = 64,
-               std::chrono::milliseconds check_idle_after = std::chrono::seconds(1));
+               std::chrono::milliseconds check_idle_after = std::chrono::milliseconds(0));
 
   // An idle connection the peer has not closed, or a new one (resolve +
   // connect + TLS handshake within `connect_deadline`). `fresh`: never an

@@ -196,6 +196,7 @@ export async function startGateway({ routes, chains, budget, seed = 7, env = {},
     evidencePath,
     configPath,
     yaml,
+    pid: child.pid,
     output: () => output,
     running: () => !exitInfo,
     /**
