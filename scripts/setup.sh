@@ -8,7 +8,8 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config git curl ca-certificat
       libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev)
 # Tests start their own PostgreSQL and Redis servers (temp dirs, unix sockets only);
 # tests/e2e/note-render.test.mjs renders the readiness note in headless /usr/bin/chromium.
-[ "${READYGATE_SETUP_TEST:-0}" = 1 ] && pkgs+=(nodejs npm postgresql redis-server chromium)
+# scripts/fuzz.sh builds the libFuzzer targets with Debian's clang 14 (libFuzzer is in libclang-rt-14-dev).
+[ "${READYGATE_SETUP_TEST:-0}" = 1 ] && pkgs+=(nodejs npm postgresql redis-server chromium clang libclang-rt-14-dev)
 [ "${READYGATE_SETUP_BENCH:-0}" = 1 ] && pkgs+=(nginx wrk)
 missing=()
 for p in "${pkgs[@]}"; do

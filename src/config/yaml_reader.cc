@@ -166,8 +166,9 @@ MapNode::MapNode(const YAML::Node& node, std::string path, Problems& problems,
   for (const auto& [key, value] : entries_) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     if (extensions && key.starts_with("x-")) continue;
+    const std::string lowered = lower(key);  // named: clang 14 cannot capture a structured binding
     const auto hint = std::find_if(hints.begin(), hints.end(),
-                                   [&](const KeyHint& h) { return lower(key) == h.key; });
+                                   [&](const KeyHint& h) { return lowered == h.key; });
     if (hint != hints.end()) {
       problems.error(path_of(key), hint->message);
       continue;

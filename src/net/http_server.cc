@@ -392,10 +392,15 @@ std::string lower_trimmed(std::string_view v) {
   return out;
 }
 
-// RFC 9112 framing of a request head: the version, and Transfer-Encoding
-// against Content-Length (a request smuggled past one parser by another's
-// reading of these must not reach a handler). The refusal, if any.
-std::optional<http::response<http::string_body>> framing_problem(const http::request_header<>& h) {
+bool expects_continue(const http::request_header<>& h) {
+  auto it = h.find(http::field::expect);
+  return it != h.end() && h.version() >= 11 && lower_trimmed(it->value()) == "100-continue";
+}
+
+}  // namespace
+
+std::optional<http::response<http::string_body>> request_framing_problem(
+    const http::request_header<>& h) {
   if (h.version() != 11 && h.version() != 10)
     return json_error_response(505, "invalid_request_error", "HTTP version not supported; use HTTP/1.1.");
   std::vector<std::string> codings;
@@ -421,13 +426,6 @@ std::optional<http::response<http::string_body>> framing_problem(const http::req
                              "Transfer-Encoding: stacked or empty transfer codings are not accepted; "
                              "send 'chunked' alone.");
 }
-
-bool expects_continue(const http::request_header<>& h) {
-  auto it = h.find(http::field::expect);
-  return it != h.end() && h.version() >= 11 && lower_trimmed(it->value()) == "100-continue";
-}
-
-}  // namespace
 
 Task<void> HttpServer::session(tcp::socket socket) {
   ActiveGuard guard(counters_);
@@ -487,7 +485,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
       reject = json_error_response(400, "invalid_request_error", "Malformed HTTP/1.1 request.");
     } else if (ec) {
       break;  // closed, timed out or reset: nothing sensible to answer
-    } else if (auto bad = framing_problem(parser.get())) {
+    } else if (auto bad = request_framing_problem(parser.get())) {
       reject = std::move(bad);
     } else if (auto refused = head_check_ ? head_check_(parser.get()) : std::nullopt) {
       reject = std::move(refused);

@@ -195,6 +195,14 @@ class HttpServer {
   std::shared_ptr<DeadlineAnchor> anchor_;
 };
 
+// RFC 9112 framing of a request head: a version other than HTTP/1.0 or 1.1
+// (505), Transfer-Encoding with Content-Length (400: a request one parser
+// reads one way and another parser another must not pass), a transfer
+// coding other than `chunked` alone (501), stacked codings (400). The
+// refusal, if any; the server closes the connection after it.
+std::optional<http::response<http::string_body>> request_framing_problem(
+    const http::request_header<>& h);
+
 // An OpenAI-shaped JSON error response (used for transport-level rejects
 // such as 413 and 431 as well as by handlers).
 http::response<http::string_body> json_error_response(unsigned status, std::string_view type,
