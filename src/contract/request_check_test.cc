@@ -35,6 +35,15 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"NotJson", kChat, "{\"model\":", "", "", "We could not parse the JSON body"},
         BadCase{"ArrayBody", kChat, "[]", "", "invalid_type", "got an array instead"},
+        BadCase{"DuplicateModel", kChat,
+                R"({"model":"a","messages":[{"role":"user","content":"x"}],"model":"b"})", "model",
+                "duplicate_parameter", "Duplicate key 'model'"},
+        BadCase{"DuplicateStream", kChat,
+                R"({"model":"a","stream":false,"messages":[{"role":"user","content":"x"}],"stream":true})",
+                "stream", "duplicate_parameter", "Duplicate key 'stream'"},
+        BadCase{"DuplicateStreamOptions", kResp,
+                R"({"model":"a","input":"x","stream_options":{},"stream_options":{"include_usage":true}})",
+                "stream_options", "duplicate_parameter", "Duplicate key 'stream_options'"},
         BadCase{"MissingModel", kChat, R"({"messages":[]})", "model", "missing_required_parameter",
                 "Missing required parameter: 'model'."},
         BadCase{"ModelNotString", kChat, R"({"model":4})", "model", "invalid_type",
@@ -123,6 +132,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"TemperatureString", kResp, R"({"model":"m","input":"hi","temperature":"hot"})",
                 "temperature", "invalid_type", "expected a number, but got a string"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(RequestCheck, DuplicateKeysTheGatewayDoesNotReadAreLeftToTheProvider) {
+  EXPECT_TRUE(check_request(kChat, R"({"model":"a","user":"u","messages":[{"role":"user","content":"x"}],"user":"v"})"));
+}
 
 TEST(RequestCheck, ChatFactsAreExtracted) {
   auto r = check_request(

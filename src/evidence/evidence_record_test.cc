@@ -153,6 +153,46 @@ TEST(EvidenceJson, TimestampIsRfc3339WithMilliseconds) {
   EXPECT_EQ(json::parse(to_json(r))["timestamp"], "2026-01-01T00:00:00.123Z");
 }
 
+TEST(BoundFields, ALongModelNameIsCutWithItsLength) {
+  EvidenceRecord r;
+  r.chain = std::string(4 << 20, 'm');
+  bound_fields(r);
+  EXPECT_LE(r.chain.size(), kMaxFieldBytes);
+  EXPECT_TRUE(r.chain.ends_with("...[4194304 bytes]")) << r.chain.substr(r.chain.size() - 40);
+  EXPECT_TRUE(r.chain.starts_with("mmmm"));
+}
+
+TEST(BoundFields, CutsOnAWholeUtf8Character) {
+  EvidenceRecord r;
+  r.chain = std::string(kMaxFieldBytes - 20, 'a') + std::string(100, '\xc3') ;
+  for (size_t i = kMaxFieldBytes - 20; i < r.chain.size(); i += 2) r.chain[i + 1] = '\xa9';  // "é"s
+  bound_fields(r);
+  const auto cut = r.chain.substr(0, r.chain.find("...["));
+  EXPECT_EQ(static_cast<unsigned char>(cut.back()) & 0xC0, 0x80) << "ends after a whole character";
+}
+
+TEST(BoundFields, ListsKeepTheirFirstEntriesAndSayHowManyThereWere) {
+  EvidenceRecord r;
+  for (int i = 0; i < 100; ++i) r.shape_mismatches.push_back("$.f" + std::to_string(i) + std::string(1000, 'x'));
+  AttemptRecord a;
+  a.upstream_request_id = std::string(10000, 'r');
+  r.attempts.push_back(a);
+  bound_fields(r);
+  ASSERT_EQ(r.shape_mismatches.size(), kMaxListEntries);
+  EXPECT_EQ(r.shape_mismatches.back(), "...[100 entries]");
+  for (const auto& m : r.shape_mismatches) EXPECT_LE(m.size(), kMaxFieldBytes);
+  EXPECT_LE(r.attempts[0].upstream_request_id.size(), kMaxFieldBytes);
+}
+
+TEST(BoundFields, ShortValuesAreUntouched) {
+  EvidenceRecord r;
+  r.chain = "gpt-4o-mini";
+  r.shape_mismatches = {"$.choices[0].index"};
+  bound_fields(r);
+  EXPECT_EQ(r.chain, "gpt-4o-mini");
+  EXPECT_EQ(r.shape_mismatches, std::vector<std::string>{"$.choices[0].index"});
+}
+
 TEST(StatusFamily, MapsEachHundredAndZeroToTransport) {
   EXPECT_EQ(status_family(0), "transport");
   EXPECT_EQ(status_family(200), "2xx");

@@ -124,6 +124,9 @@ void Gateway::stop() {
   const SteadyTime until = SystemClock::instance().now() + cfg_.limits.shutdown_grace;
   while (in_flight_.load() > 0 && SystemClock::instance().now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Requests the grace did not cover still leave a record.
+  if (in_flight_.load() > 0)
+    for (auto& w : workers_) w->record_cut_requests(std::chrono::seconds(1));
   for (auto& w : workers_) w->stop();
   for (auto& t : threads_) t.join();
   threads_.clear();

@@ -409,6 +409,22 @@ TEST_F(GatewayTest, StopLetsAnInFlightRequestFinish) {
       << "a stopped gateway accepts no new connections";
 }
 
+TEST_F(GatewayTest, StopRecordsARequestTheGraceDidNotCover) {
+  Upstream primary({"slow_headers,delay_ms=3000"}, "p");
+  start(primary, nullptr, "", "limits: {shutdown_grace: 200ms}\n");
+  TestReply reply;
+  std::thread client([&] { reply = chat(); });
+  while (gw_->in_flight().load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  gw_->stop();
+  client.join();
+  EXPECT_EQ(reply.status, 0) << "the client got no answer: its connection closed";
+  const auto recs = sink_->records();
+  ASSERT_EQ(recs.size(), 1u) << "the request cut by the shutdown has its record";
+  EXPECT_EQ(recs[0].status, 0);
+  EXPECT_EQ(recs[0].fallback_decision, "cut_by_shutdown");
+  EXPECT_TRUE(recs[0].follow_up_needed);
+}
+
 TEST_F(GatewayTest, StreamsBeyondTheLimitGetA503WithRetryAfter) {
   Upstream primary({"slow_stream,event_delay_ms=100"}, "p");
   start(primary, nullptr, "", "limits: {max_streams: 1}\n");

@@ -1,6 +1,7 @@
 #include "gateway/worker.h"
 
 #include <charconv>
+#include <future>
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -82,6 +83,29 @@ void Worker::stop_accepting() {
 }
 
 void Worker::stop() { io_.stop(); }
+
+void Worker::record_cut_requests(std::chrono::milliseconds bound) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  net::asio::post(io_, [this, done] {
+    for (RequestState* st : active_) {
+      // What the client got: a committed stream's 200, cut short; nothing
+      // at all otherwise (status 0, its connection closed).
+      if (st->rec.status == 200 && st->rec.stream) {
+        st->rec.stream_verdict = "cut_by_shutdown";
+      } else {
+        st->rec.status = 0;
+      }
+      st->rec.fallback_decision =
+          (st->rec.fallback_decision == "none" ? std::string() : st->rec.fallback_decision + ";") +
+          "cut_by_shutdown";
+      st->rec.follow_up_needed = true;
+      finish(*st);
+    }
+    done->set_value();
+  });
+  f.wait_for(bound);
+}
 
 net::UpstreamPool& Worker::pool_for(const RouteRuntime& rt) {
   auto& p = pools_[rt.cfg.name];
@@ -240,6 +264,12 @@ net::Task<void> Worker::send_error(net::Exchange& ex, RequestState& st, int stat
 
 net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
   RequestState st;
+  active_.insert(&st);
+  struct Active {
+    std::set<RequestState*>& set;
+    RequestState* st;
+    ~Active() { set.erase(st); }
+  } active{active_, &st};
   st.surface = surface;
   st.start = gw_.clock().now();
   st.body = &ex.request().body();
@@ -393,6 +423,8 @@ void Worker::record_usage(RequestState& st, const contract::ShapeReport& counted
 }
 
 void Worker::finish(RequestState& st) {
+  if (st.finished) return;
+  st.finished = true;
   st.rec.total_ms = std::chrono::duration_cast<milliseconds>(gw_.clock().now() - st.start).count();
   gw_.complete(std::move(st.rec), st.surface, st.route_used);
 }

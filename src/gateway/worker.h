@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ class Worker {
   std::expected<std::vector<uint16_t>, std::string> listen(const std::vector<uint16_t>& ports);
   void run();          // runs the io_context until stopped
   void stop_accepting();
+  // After the shutdown grace: every request still in flight on this worker
+  // gets its evidence record now (status as far as the client got,
+  // shutdown named), since the worker stops before it could finish. Runs on
+  // the worker's thread; waits at most `bound` for it.
+  void record_cut_requests(std::chrono::milliseconds bound);
   void stop();
 
  private:
@@ -72,6 +78,9 @@ class Worker {
   void finish(RequestState& st);
 
   Gateway& gw_;
+  // Requests in flight (this worker's thread only). Declared before io_:
+  // destroying io_ destroys their coroutine frames, which leave this set.
+  std::set<RequestState*> active_;
   net::asio::io_context io_{1};
   SeededRandom rng_;
   net::asio::ssl::context* tls_;
@@ -92,7 +101,8 @@ struct Worker::RequestState {
   // The client closed its connection while the gateway waited upstream: the
   // attempt in flight is abandoned (its connection closed), nothing more is tried.
   bool client_gone = false;
-  net::UpstreamConnection* upstream = nullptr;  // the attempt's connection while one is in flight
+  net::UpstreamConnection* upstream = nullptr;
+  bool finished = false;  // its record was completed (finish() runs once)  // the attempt's connection while one is in flight
   // The request in the other surface, made the first time a route on that
   // surface is tried (there is only one other surface).
   std::optional<std::expected<translate::TranslatedRequest, translate::Ineligible>> translated;

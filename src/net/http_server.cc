@@ -481,7 +481,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
       reject = too_large();
     } else if (ec == http::error::header_limit) {
       reject = json_error_response(431, "invalid_request_error", "Request headers too large.");
-    } else if (malformed(ec)) {
+    } else if (malformed(ec)) {  // a version Beast cannot read included: 400, not 505
       reject = json_error_response(400, "invalid_request_error", "Malformed HTTP/1.1 request.");
     } else if (ec) {
       break;  // closed, timed out or reset: nothing sensible to answer

@@ -321,3 +321,33 @@ TEST_F(ServerFixture, AnswerLargerThanTheSocketBufferArrivesWhole) {
 
 }  // namespace
 }  // namespace readygate::net
+
+namespace readygate::net {
+namespace {
+
+// The status the listener answers a head with for its framing, 0 for none:
+// 400 where Beast's parser already refuses it (the server's "malformed"),
+// else what request_framing_problem() says.
+unsigned framing_status(std::string_view head) {
+  http::request_parser<http::empty_body> p;
+  error_code ec;
+  p.put(asio::buffer(head.data(), head.size()), ec);
+  if (!p.is_header_done()) return 400;
+  auto r = request_framing_problem(p.get());
+  return r ? r->result_int() : 0;
+}
+
+TEST(RequestFraming, FollowsRfc9112) {
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n"), 0u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"), 0u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nTransfer-Encoding: CHUNKED\r\n\r\n"), 0u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\n"), 0u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n"), 400u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n"), 501u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 400u);
+  EXPECT_EQ(framing_status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"), 400u);
+  EXPECT_EQ(framing_status("GET / HTTP/2.0\r\n\r\n"), 400u) << "Beast refuses it: malformed";
+}
+
+}  // namespace
+}  // namespace readygate::net

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -360,6 +361,97 @@ TEST(UpstreamRead, HeadAndBodyInSeparateWritesAndABodyLargerThanOneReadAreWhole)
   ASSERT_EQ(bodies.size(), 2u);
   EXPECT_TRUE(bodies[0] == body);
   EXPECT_TRUE(bodies[1] == body);
+}
+
+// One exchange on a fresh connection: the head's status (or the transport
+// error), the body, and whether the connection would go back to the pool.
+struct OneExchange {
+  int status = 0;
+  std::optional<contract::TransportError> error;
+  std::string body;
+  bool reusable = false;
+};
+OneExchange one_exchange(uint16_t port, std::chrono::milliseconds idle = 2s,
+                         UpstreamConnection::Deadline until = UpstreamConnection::Deadline::max()) {
+  asio::io_context io;
+  UpstreamPool pool(io, {"127.0.0.1", port, false}, nullptr);
+  OneExchange out;
+  asio::co_spawn(
+      io,
+      [&]() -> Task<void> {
+        auto c = co_await pool.acquire(2s);
+        if (!c) co_return;
+        if (!co_await (*c)->send_raw("GET / HTTP/1.1\r\nHost: x\r\n", "", 2s)) co_return;
+        auto h = co_await (*c)->read_head(2s);
+        if (!h) {
+          out.error = h.error();
+          co_return;
+        }
+        out.status = h->status;
+        auto body = co_await (*c)->read_all(1u << 20, idle, until);
+        if (!body) {
+          out.error = body.error();
+          co_return;
+        }
+        out.body = *body;
+        out.reusable = (*c)->reusable();
+      },
+      asio::detached);
+  io.run();
+  return out;
+}
+
+TEST(UpstreamRead, InterimAnswersBeforeTheFinalOneAreSkipped) {
+  ScriptedServer server({"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n",
+                         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"});
+  const auto bodies = two_bodies(server.port());
+  ASSERT_EQ(bodies.size(), 2u) << "the second exchange reuses the connection and gets its own answer";
+  EXPECT_EQ(bodies[0], "hello");
+  EXPECT_EQ(bodies[1], "hello");
+}
+
+TEST(UpstreamRead, SwitchingProtocolsIsAProtocolFailure) {
+  ScriptedServer server({"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n"});
+  const auto r = one_exchange(server.port());
+  EXPECT_EQ(r.error, contract::TransportError::kProtocol);
+}
+
+TEST(UpstreamRead, EndlessInterimAnswersAreAProtocolFailure) {
+  std::string many;
+  for (int i = 0; i < 20; ++i) many += "HTTP/1.1 102 Processing\r\n\r\n";
+  ScriptedServer server({many});
+  EXPECT_EQ(one_exchange(server.port()).error, contract::TransportError::kProtocol);
+}
+
+TEST(UpstreamRead, BytesBeyondTheAnswerMakeTheConnectionUnreusable) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\n"});
+  const auto r = one_exchange(server.port());
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_FALSE(r.reusable);
+}
+
+TEST(UpstreamRead, ACleanAnswerLeavesTheConnectionReusable) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"});
+  const auto r = one_exchange(server.port());
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_TRUE(r.reusable);
+}
+
+TEST(UpstreamRead, ABodyStillArrivingAtTheDeadlineIsADeadlineNotAnIdleTimeout) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhel"});
+  const auto r = one_exchange(server.port(), 5s, std::chrono::steady_clock::now() + 150ms);
+  EXPECT_EQ(r.error, contract::TransportError::kDeadline);
+}
+
+TEST(UpstreamRead, ABodyThatStopsIsAnIdleTimeoutBeforeTheDeadline) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhel"});
+  const auto r = one_exchange(server.port(), 100ms, std::chrono::steady_clock::now() + 5s);
+  EXPECT_EQ(r.error, contract::TransportError::kIdleTimeout);
+}
+
+TEST(UpstreamRead, AnAnswerOverTheCapIsTooLarge) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n" + std::string(2000000, 'x')});
+  EXPECT_EQ(one_exchange(server.port()).error, contract::TransportError::kTooLarge);
 }
 
 }  // namespace

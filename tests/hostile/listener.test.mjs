@@ -134,11 +134,17 @@ describe('the listener follows RFC 9112 framing', () => {
   });
 
   test('a malformed request line gets 400 and close, not a silent close', async () => {
-    for (const bad of ['GARBAGE\r\n\r\n', 'POST /v1/chat/completions HTTP/9.9\r\nHost: x\r\n\r\n', 'POST /v1/chat/completions HTTP/1.1\nHost: x\n\n']) {
+    for (const bad of ['GARBAGE\r\n\r\n', 'POST /v1/chat/completions HTTP/1.1\nHost: x\n\n', 'POST /v1/chat/completions HTTP/1.1\r\nBad Header\r\n\r\n']) {
       const r = await rawExchange(gw.port, bad, { timeoutMs: 3000 });
       assert.deepEqual(statuses(r.data), [400], JSON.stringify(bad) + ' -> ' + r.data);
       assert.ok(r.closed);
     }
+  });
+
+  test('an unsupported HTTP version gets 400 and close', async () => {
+    const r = await rawExchange(gw.port, 'POST /v1/chat/completions HTTP/9.9\r\nHost: x\r\n\r\n', { timeoutMs: 3000 });
+    assert.deepEqual(statuses(r.data), [400], r.data);
+    assert.ok(r.closed);
   });
 
   test('a bad chunk size gets 400 and close', async () => {
