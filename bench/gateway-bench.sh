@@ -4,9 +4,11 @@
 # upstream and wrk on core 1, each proxy on core 0, interleaved runs.
 #
 #   bench/gateway-bench.sh [--mode json|sse] [--conns "1 16 64"] [--reps 3] [--duration 10s]
-#                          [--busy-poll-us N] [--keep]
+#                          [--busy-poll-us N] [--baseline BIN] [--keep]
 # --busy-poll-us N adds a second gateway, `readygate-poll`, started with
 # `serve --busy-poll-us N`, measured in the same interleaved run.
+# --baseline BIN adds `readygate-before`, the same config served by another
+# build (e.g. the commit before a change), measured in the same run.
 # The evidence files (1-2 GB per run) are counted and removed at the end
 # unless --keep.
 # Needs nginx and wrk (READYGATE_SETUP_BENCH=1 scripts/setup.sh) and a
@@ -15,11 +17,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${READYGATE_BIN:-$root/build/release/src/cli/readygate}
 harness="$root/../shared/bench/proxy-bench.sh"
-mode=json args=() poll=0
+mode=json args=() poll=0 baseline=
 while [ $# -gt 0 ]; do
   case $1 in
     --mode) mode=$2; args+=("$1" "$2"); shift 2;;
     --busy-poll-us) poll=$2; shift 2;;
+    --baseline) baseline=$2; shift 2;;
     --keep) keep=1; shift;;
     *) args+=("$1"); shift;;
   esac
@@ -48,6 +51,14 @@ if [ "$poll" != 0 ]; then
   taskset -c 0 "$bin" serve --config "$work/bench-poll.yaml" --busy-poll-us "$poll" 2>"$work/serve-poll.err" &
   gws+=($!)
   targets+=(--target "readygate-poll=http://127.0.0.1:18096")
+fi
+if [ -n "$baseline" ]; then
+  [ -x "$baseline" ] || { echo "no baseline binary at $baseline" >&2; exit 2; }
+  sed -e 's/^listen: 127.0.0.1:18095/listen: 127.0.0.1:18097/' -e "s|evidence.jsonl|evidence-before.jsonl|" \
+    "$work/bench.yaml" > "$work/bench-before.yaml"
+  taskset -c 0 "$baseline" serve --config "$work/bench-before.yaml" 2>"$work/serve-before.err" &
+  gws+=($!)
+  targets+=(--target "readygate-before=http://127.0.0.1:18097")
 fi
 trap 'kill "${gws[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 sleep 0.5
