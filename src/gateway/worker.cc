@@ -59,8 +59,31 @@ std::expected<std::vector<uint16_t>, std::string> Worker::listen(
   return bound;
 }
 
+net::Task<void> Worker::watch_clients() {
+  net::asio::steady_timer timer(io_);
+  for (;;) {
+    timer.expires_after(kClientCheckInterval);
+    net::error_code ec;
+    co_await timer.async_wait(net::use_ec(ec));
+    if (ec) co_return;
+    const SteadyTime now = gw_.clock().now();
+    for (RequestState* st : active_) {
+      if (st->finished || st->client_gone || !st->ex || now - st->start < kClientCheckInterval)
+        continue;
+      if (st->ex->client_closed()) {
+        st->client_gone = true;
+        if (st->upstream) st->upstream->close();  // its pending read ends at once
+      }
+    }
+  }
+}
+
 void Worker::run() {
   for (auto& s : servers_) s->start();
+  // Requests that run long are checked for a departed client every
+  // kClientCheckInterval: nothing is paid per request (no wait armed, no
+  // syscall) for the many that end sooner.
+  net::asio::co_spawn(io_, watch_clients(), net::asio::detached);
   const auto window = gw_.options().busy_poll;
   if (window.count() <= 0) {
     io_.run();
@@ -318,11 +341,8 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
   }
 
   // A client that leaves while the gateway waits upstream frees the upstream
-  // connection at once (and the rest of the chain is not tried).
-  ex.watch_for_close([&st] {
-    st.client_gone = true;
-    if (st.upstream) st.upstream->close();
-  });
+  // connection (and the rest of the chain is not tried): watch_clients().
+  st.ex = &ex;
   std::vector<std::string> skipped;
   for (const auto& name : st.chain->routes) {
     RouteRuntime* rt = gw_.routes().find(name);
@@ -359,7 +379,6 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     st.rec.routes_tried.push_back(name);
     const RouteResult r = co_await try_route(ex, st, *rt);
     if (r == RouteResult::kClientGone) {
-      ex.stop_watching();
       std::string d;
       for (const auto& s : skipped) d += s + ";";
       st.rec.fallback_decision = d + "client_gone";
@@ -368,7 +387,6 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
       co_return;
     }
     if (r == RouteResult::kServed || r == RouteResult::kReturnError) {
-      ex.stop_watching();
       const bool translated = rt->cfg.surface != surface;
       st.rec.upstream_surface = std::string(contract::surface_name(rt->cfg.surface));
       if (st.rec.routes_tried.size() > 1 || !skipped.empty() || translated) {
@@ -383,7 +401,6 @@ net::Task<void> Worker::handle_completion(net::Exchange& ex, Surface surface) {
     }
     gw_.count_fallback(name, st.rec.attempts.empty() ? "" : st.rec.attempts.back().reason);
   }
-  ex.stop_watching();
   // Nothing served: the last upstream error, sanitized, or 503 when no route ran.
   std::string d;
   for (const auto& s : skipped) d += s + ";";

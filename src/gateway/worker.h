@@ -69,6 +69,11 @@ class Worker {
                              std::string_view type, std::string_view message,
                              std::string_view code, std::string_view param = {});
   net::Task<void> sleep_for(std::chrono::milliseconds d);
+  // Every kClientCheckInterval: each request running longer than that whose
+  // client has closed its connection is marked client_gone and its upstream
+  // connection closed (the attempt then ends, nothing more is tried).
+  net::Task<void> watch_clients();
+  static constexpr std::chrono::milliseconds kClientCheckInterval{500};
   net::UpstreamPool& pool_for(const RouteRuntime& rt);
   // The body sent upstream: the client's, the translated one, or (when the
   // route rewrites the model) a copy in `rewritten`. The head is
@@ -102,6 +107,7 @@ struct Worker::RequestState {
   // attempt in flight is abandoned (its connection closed), nothing more is tried.
   bool client_gone = false;
   net::UpstreamConnection* upstream = nullptr;
+  net::Exchange* ex = nullptr;  // the client's exchange (watch_clients())
   bool finished = false;  // its record was completed (finish() runs once)  // the attempt's connection while one is in flight
   // The request in the other surface, made the first time a route on that
   // surface is tried (there is only one other surface).

@@ -67,12 +67,11 @@ void append_request_head(std::string& out, const http::request_header<>& req) {
 }
 
 Exchange::Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,
-                   std::string& scratch, std::shared_ptr<CloseWatch> watch)
+                   std::string& scratch)
     : stream_(stream),
       req_(req),
       limits_(limits),
       scratch_(scratch),
-      watch_(std::move(watch)),
       keep_alive_(req.keep_alive()),
       head_only_(req.method() == http::verb::head) {}
 
@@ -192,30 +191,12 @@ void Exchange::reset() {
   closed_ = true;
 }
 
-Exchange::~Exchange() { stop_watching(); }
-
-void Exchange::watch_for_close(std::function<void()> on_close) {
-  if (!watch_ || closed_) return;
-  const uint64_t gen = ++watch_->generation;
-  watch_->on_close = std::move(on_close);
-  // Completes when the socket turns readable: a FIN, an RST, or the next
-  // request's bytes. A watch ended since (generation moved on) does nothing;
-  // the wait itself stays queued until then (no cancel, no syscall).
-  stream_.socket().async_wait(tcp::socket::wait_read, [w = watch_, gen](const error_code& ec) {
-    if (ec || w->generation != gen || !w->on_close) return;
-    char byte;
-    const ssize_t n = ::recv(w->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) return;  // still there
-    auto cb = std::move(w->on_close);
-    w->on_close = nullptr;
-    cb();
-  });
-}
-
-void Exchange::stop_watching() {
-  if (!watch_) return;
-  ++watch_->generation;
-  watch_->on_close = nullptr;
+bool Exchange::client_closed() const {
+  if (closed_) return true;
+  char byte;
+  const ssize_t n = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return false;  // bytes of a next request: still there
+  return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 tcp::endpoint Exchange::remote() const {
@@ -441,16 +422,6 @@ Task<void> HttpServer::session(tcp::socket socket) {
   // body arrive in one recvmsg; the buffer keeps what it grows to.
   buffer.reserve(kSessionReadBufferBytes);
   std::string scratch;  // response heads, reused across the connection's requests
-  auto watch = std::make_shared<CloseWatch>();
-  watch->fd = stream.socket().native_handle();
-  // A watch still queued when the connection ends must not act on a reused fd.
-  struct EndWatch {
-    CloseWatch& w;
-    ~EndWatch() {
-      ++w.generation;
-      w.on_close = nullptr;
-    }
-  } end_watch{*watch};
   bool first = true;
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
@@ -549,7 +520,7 @@ Task<void> HttpServer::session(tcp::socket socket) {
       co_return;
     }
     Request req = parser.release();
-    Exchange ex(stream, req, limits_, scratch, watch);
+    Exchange ex(stream, req, limits_, scratch);
     bool failed = false;
     try {
       co_await handler_(ex);

@@ -43,22 +43,11 @@ struct ServerLimits {
 
 using Request = http::request<http::string_body>;
 
-// A connection's watch for the client going away while its handler waits
-// on something else (Exchange::watch_for_close). One per connection, shared
-// with the wait's completion handler, which may run after the request (or
-// the connection) ended: `generation` tells it whether it is still wanted.
-struct CloseWatch {
-  int fd = -1;
-  uint64_t generation = 0;
-  std::function<void()> on_close;
-};
-
 class Exchange {
  public:
   // `scratch` is the connection's reusable buffer for response heads.
   Exchange(beast::tcp_stream& stream, Request& req, const ServerLimits& limits,
-           std::string& scratch, std::shared_ptr<CloseWatch> watch = nullptr);
-  ~Exchange();
+           std::string& scratch);
 
   const Request& request() const { return req_; }
   Request& request() { return req_; }
@@ -92,13 +81,11 @@ class Exchange {
   // Closes abortively (RST, SO_LINGER 0). No further writes.
   void reset();
 
-  // Calls `on_close` once if the client closes or resets the connection
-  // before stop_watching() (or the end of the exchange): the handler can
-  // then give up what it waits on (an upstream answer nobody will read).
-  // Bytes of a next request arriving are not a close. No syscall is made
-  // to arm or end the watch.
-  void watch_for_close(std::function<void()> on_close);
-  void stop_watching();
+  // True when the client has closed or reset the connection (one
+  // non-blocking MSG_PEEK, as nginx checks for a broken connection): a
+  // handler waiting on something else can give it up. Bytes of a next
+  // request are not a close.
+  bool client_closed() const;
 
   bool responded() const { return responded_; }
   // A HEAD request: answers carry their head only (send, send_raw).
@@ -119,7 +106,6 @@ class Exchange {
   Request& req_;
   const ServerLimits& limits_;
   std::string& scratch_;
-  std::shared_ptr<CloseWatch> watch_;
   bool keep_alive_;
   bool head_only_;
   bool responded_ = false;
