@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withHostile } from './lib/harness.mjs';
-import { chatBody, contentOf, post } from './lib/client.mjs';
-import { chatCompletion, chunk, pause, raw, startHostile } from './lib/upstream.mjs';
+import { chatBody, contentOf, post, rssKiB } from './lib/client.mjs';
+import { chatCompletion, chatStream, chunk, pause, raw } from './lib/upstream.mjs';
 
 const JSON_HEAD = { 'content-type': 'application/json' };
 const ONE_ATTEMPT = { retry: { max_attempts: 1 } };
@@ -88,6 +88,36 @@ describe('a 2xx head whose body then fails is never a 200', () => {
     await withHostile(({ socket }) => {
       socket.write(raw(999, JSON_HEAD, chatCompletion('answer:weird'), 'Weird'));
     }, ONE_ATTEMPT, (gw) => assertFailedAttempt(gw, { status: 502 }));
+  });
+
+  test('a 64 MiB SSE event before the first complete event is a failed attempt, RSS within +16 MiB', async () => {
+    let n = 0;
+    await withHostile(async ({ socket, req }) => {
+      if (n++ > 0) {
+        // the request after: a normal stream
+        socket.write(raw(200, { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' }) + chunk(chatStream(`answer:${req.tag}`)) + '0\r\n\r\n');
+        return;
+      }
+      socket.write(raw(200, { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' }) + chunk('data: {"x":"'));
+      const piece = chunk('a'.repeat(1 << 20));
+      for (let i = 0; i < 64 && !socket.destroyed; i++) {
+        if (!socket.write(piece)) await new Promise((r) => (socket.once('drain', r), socket.once('close', r)));
+      }
+    }, ONE_ATTEMPT, async (gw) => {
+      const before = rssKiB(gw.pid);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(gw.pid))), 20);
+      const r = await post(gw, chatBody('huge-event', { stream: true }), { timeoutMs: 20_000 });
+      clearInterval(sampler);
+      assert.equal(r.status, 502, r.text.slice(0, 300));
+      assert.equal(r.json?.error?.code, 'upstream_invalid_response');
+      assert.ok(peak - before <= 16 * 1024, `RSS grew by ${peak - before} KiB`);
+      const rec = await gw.evidenceFor(r.headers.get('x-readygate-request-id'));
+      assert.equal(rec.attempts[0].transport_error, 'too_large');
+      const ok = await post(gw, chatBody('after', { stream: true }));
+      assert.equal(ok.status, 200);
+      assert.match(ok.text, /answer:after/);
+    });
   });
 
   test('a normal request right after each of these still succeeds', async () => {
