@@ -5,6 +5,9 @@
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "base/sha256.h"
 #include "config/sections.h"
@@ -207,6 +210,57 @@ void add_warnings(const Config& c, Problems& p) {
                 "model '" + c.chains[i].model + "' has no fallback route");
 }
 
+// A line that starts or ends a YAML document ("---" or "...", alone or
+// followed by a space).
+bool has_document_marker(std::string_view y) {
+  for (size_t at = 0; at < y.size();) {
+    const size_t eol = std::min(y.find('\n', at), y.size());
+    const std::string_view line = y.substr(at, eol - at);
+    for (std::string_view m : {"---", "..."})
+      if (line.starts_with(m) && (line.size() == 3 || line[3] == ' ' || line[3] == '\r' || line[3] == '\t'))
+        return true;
+    at = eol + 1;
+  }
+  return false;
+}
+
+// Counts documents without building them, stopping at `limit`.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  size_t documents = 0;
+};
+
+// The config's one document. yaml-cpp 0.7 (Debian 12) never returns from
+// LoadAll() on some invalid input (a stray ',' at the start of a document:
+// jbeder/yaml-cpp#1040, fixed upstream in #1319, found here by
+// fuzz/fuzz_config), pushing empty documents until memory runs out. A second
+// document needs a `---` or `...` line, so only then are documents counted,
+// and at most two of them. Throws YAML::Exception on a syntax error.
+YAML::Node load_one_document(const std::string& text, size_t* documents) {
+  *documents = 1;
+  if (has_document_marker(text)) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+    }
+    *documents = counter.documents;
+    if (*documents > 1) return {};
+  }
+  return YAML::Load(text);
+}
+
 std::expected<Config, std::vector<std::string>> load(std::string_view yaml, std::string_view source,
                                                      std::filesystem::path base_dir) {
   LoadContext ctx;
@@ -214,12 +268,11 @@ std::expected<Config, std::vector<std::string>> load(std::string_view yaml, std:
   Problems& p = ctx.problems;
   YAML::Node doc;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
-    if (docs.size() > 1)
+    size_t documents = 0;
+    doc = load_one_document(std::string(yaml), &documents);
+    if (documents > 1)
       return std::unexpected(std::vector<std::string>{std::string(source) +
-                                                      ": expected one YAML document, found " +
-                                                      std::to_string(docs.size())});
-    if (!docs.empty()) doc = docs[0];
+                                                      ": expected one YAML document, found more"});
   } catch (const YAML::Exception& e) {
     std::string where(source);
     if (!e.mark.is_null())

@@ -116,6 +116,9 @@ const RejectCase kDocumentRules[] = {
     {"TheRootMustBeAMap", "- a\n- b\n", "expected a map"},
     {"AnEmptyDocumentIsAnError", "# nothing\n", "the config is empty"},
     {"OneDocumentOnly", config_with("---\nroutes: []\n"), "expected one YAML document"},
+    // yaml-cpp 0.7's LoadAll() never returned on these (found by fuzz/fuzz_config).
+    {"StrayCommaIsAnErrorNotAHang", ", a: b\n", "the config is empty"},
+    {"StrayCommaAfterAMarkerIsAnErrorNotAHang", "---\n, a: b\n", ""},
 };
 
 INSTANTIATE_TEST_SUITE_P(Document, DocumentRule, ::testing::ValuesIn(kDocumentRules),
