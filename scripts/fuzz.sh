@@ -24,6 +24,11 @@ dir="$root/build/fuzz"
 cxx=$(command -v clang++-14 || command -v clang++ || true)
 [ -n "$cxx" ] || { echo "fuzz.sh: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+# A build directory configured with another compiler would be reconfigured
+# without the options below: start it afresh instead.
+if [ -f "$dir/CMakeCache.txt" ] && ! grep -q "^CMAKE_CXX_COMPILER:.*=$cxx\$" "$dir/CMakeCache.txt"; then
+  rm -rf "$dir"
+fi
 cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DREADYGATE_FUZZ=ON -DREADYGATE_TESTS=OFF \
   -DREADYGATE_WERROR=OFF >/dev/null
